@@ -1,0 +1,101 @@
+/// The checksums HJ 212 frames carry.
+///
+/// The standard's algorithm (HJ 212-2017 Appendix A) is *not* CRC-16/MODBUS: each byte is
+/// combined with the register's old high byte, not its low byte. Some field devices send
+/// MODBUS instead (printed plain or byte-swapped), which a per-device quirk may accept.
+public enum CRCAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
+    /// HJ 212 Appendix A: `R = T[(R >> 8) ^ b]`.
+    case hj212
+    /// CRC-16/MODBUS printed high byte first.
+    case modbus
+    /// CRC-16/MODBUS printed low byte first (the MODBUS wire order).
+    case modbusSwapped = "modbus-swapped"
+
+    /// A name a field engineer recognises.
+    public var displayName: String {
+        switch self {
+        case .hj212: "HJ 212"
+        case .modbus: "CRC-16/MODBUS"
+        case .modbusSwapped: "CRC-16/MODBUS (byte-swapped)"
+        }
+    }
+
+    /// The checksum of `bytes` under this algorithm.
+    public func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
+        switch self {
+        case .hj212: CRC16.hj212(bytes)
+        case .modbus: CRC16.modbus(bytes)
+        case .modbusSwapped: CRC16.modbus(bytes).byteSwapped
+        }
+    }
+
+    /// The checksum of `bytes` under this algorithm.
+    public func checksum(_ bytes: some Collection<UInt8>) -> UInt16 {
+        if let value = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0)) }) {
+            return value
+        }
+        return Array(bytes).withUnsafeBytes { checksum($0) }
+    }
+}
+
+/// Table-driven CRC-16 routines for HJ 212 frames.
+public enum CRC16 {
+    /// The reflected 0xA001 table shared by both algorithms.
+    static let table: [UInt16] = (0..<256).map { index in
+        var value = UInt16(index)
+        for _ in 0..<8 {
+            value = (value & 1) == 1 ? (value >> 1) ^ 0xA001 : value >> 1
+        }
+        return value
+    }
+
+    /// HJ 212 CRC over raw bytes: register 0xFFFF, per byte `R = T[(R >> 8) ^ b]`.
+
+    public static func hj212(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
+        table.withUnsafeBufferPointer { table in
+            var register: UInt16 = 0xFFFF
+            for byte in bytes {
+                register = table[Int((register >> 8) ^ UInt16(byte))]
+            }
+            return register
+        }
+    }
+
+    /// HJ 212 CRC of any byte collection.
+    public static func hj212(_ bytes: some Collection<UInt8>) -> UInt16 {
+        CRCAlgorithm.hj212.checksum(bytes)
+    }
+
+    /// CRC-16/MODBUS over raw bytes.
+
+    public static func modbus(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
+        table.withUnsafeBufferPointer { table in
+            var register: UInt16 = 0xFFFF
+            for byte in bytes {
+                register = (register >> 8) ^ table[Int((register ^ UInt16(byte)) & 0xFF)]
+            }
+            return register
+        }
+    }
+
+    /// The value's four uppercase hex digits, zero-padded, as HJ 212 writes it.
+    public static func hexString(_ value: UInt16) -> String {
+        String(decoding: hexBytes(value), as: UTF8.self)
+    }
+
+    /// The value's four uppercase hex digits as ASCII bytes.
+    public static func hexBytes(_ value: UInt16) -> [UInt8] {
+        let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+        return [
+            digits[Int(value >> 12) & 0xF], digits[Int(value >> 8) & 0xF],
+            digits[Int(value >> 4) & 0xF], digits[Int(value) & 0xF],
+        ]
+    }
+
+    /// Whether a value could have come from the HJ 212 algorithm: its low byte is always one of
+    /// 00, 01, 40, 41, 80, 81, C0, C1. A cheap hint that a device uses another algorithm.
+    public static func isPlausibleHJ212(_ value: UInt16) -> Bool {
+        let low = value & 0xFF
+        return low & 0x3E == 0
+    }
+}

@@ -1,0 +1,71 @@
+/// A data flag (`xxxxxx-Flag`) as HJ 212 defines it, with unknown letters kept.
+///
+/// Validity rules belong to the compliance module; this type only names what the device said.
+public enum DataFlag: Sendable, Hashable, RawRepresentable, Codable, CustomStringConvertible {
+    /// N: instrument working normally.
+    case normal
+    /// F: instrument stopped (2017/2025); emission source stopped (2005).
+    case stopped
+    /// M: produced during maintenance.
+    case maintenance
+    /// S: manually entered set value.
+    case manual
+    /// D: instrument fault.
+    case fault
+    /// C: calibrating.
+    case calibration
+    /// T: above the instrument's measuring upper limit.
+    case overRange
+    /// B: instrument-to-logger communication fault.
+    case communication
+    /// P: power failure (2005 only).
+    case powerFailure
+    /// Anything else, kept exactly as sent (vendor and regional flags, air-quality digits).
+    case unknown(String)
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "N": self = .normal
+        case "F": self = .stopped
+        case "M": self = .maintenance
+        case "S": self = .manual
+        case "D": self = .fault
+        case "C": self = .calibration
+        case "T": self = .overRange
+        case "B": self = .communication
+        case "P": self = .powerFailure
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .normal: "N"
+        case .stopped: "F"
+        case .maintenance: "M"
+        case .manual: "S"
+        case .fault: "D"
+        case .calibration: "C"
+        case .overRange: "T"
+        case .communication: "B"
+        case .powerFailure: "P"
+        case .unknown(let text): text
+        }
+    }
+
+    public var isKnown: Bool {
+        if case .unknown = self { return false }
+        return true
+    }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,93 @@
+/// A decoded HJ 212 packet: header, data area, typed content, and every problem found.
+///
+/// A packet is produced even when the frame is refused, so that the reason can be shown
+/// and stored with the raw bytes; `isAccepted` says whether the policy accepts it.
+public struct Packet: Sendable, Hashable {
+    public var header: Header
+    /// The data area's items in frame order (decrypted when the frame was encrypted).
+    public var dataArea: DataArea
+    /// `DataTime`, readings by code, and the remaining items.
+    public var content: DataContent
+    /// The edition the frame was read by (from Flag bits 7..2; Flag-less frames read as 2005).
+    public var edition: Edition
+    /// Whether the data area came SM4-encrypted.
+    public var wasEncrypted: Bool
+    /// The CRC the frame carried, and the algorithm that matched it (nil when none did).
+    public var crc: CRCCheck
+    /// Everything that deviates from the standard, as warnings or errors.
+    public var problems: [Problem]
+
+    public init(
+        header: Header, dataArea: DataArea = DataArea(), content: DataContent = DataContent(), edition: Edition,
+        wasEncrypted: Bool = false, crc: CRCCheck = CRCCheck(), problems: [Problem] = []
+    ) {
+        self.header = header
+        self.dataArea = dataArea
+        self.content = content
+        self.edition = edition
+        self.wasEncrypted = wasEncrypted
+        self.crc = crc
+        self.problems = problems
+    }
+
+    /// True when no problem is an error under the policy used.
+    public var isAccepted: Bool { !problems.contains(where: \.isError) }
+
+    /// The errors that refused the frame.
+    public var errors: [Problem] { problems.filter(\.isError) }
+
+    /// The kind of data carried, for data uploads.
+    public var kind: DataKind? { content.kind }
+}
+
+/// The outcome of the CRC comparison.
+public struct CRCCheck: Sendable, Hashable {
+    /// The CRC digits as sent.
+    public var sent: String
+    /// The HJ 212 CRC of the (plaintext) data segment.
+    public var computed: UInt16?
+    /// The algorithm whose value matched the sent CRC, if any.
+    public var matched: CRCAlgorithm?
+
+    public init(sent: String = "", computed: UInt16? = nil, matched: CRCAlgorithm? = nil) {
+        self.sent = sent
+        self.computed = computed
+        self.matched = matched
+    }
+}
+
+/// Whether deviations from the standard are tolerated.
+public enum DecodePolicy: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Accept what real devices send and attach warnings (the default).
+    case lenient
+    /// Refuse any deviation.
+    case strict
+}
+
+/// How to decode frames from one device (or from an unknown one).
+public struct DecodeOptions: Sendable, Hashable {
+    public var policy: DecodePolicy
+    /// CRC algorithms accepted besides HJ 212, as a per-device quirk.
+    public var extraCRCAlgorithms: Set<CRCAlgorithm>
+    /// The device's SM4 key, for 2025 encrypted data areas.
+    public var sm4Key: SM4Key?
+    /// Code tables for the 2005 code map.
+    public var tables: CodeTables
+
+    public init(policy: DecodePolicy = .lenient, extraCRCAlgorithms: Set<CRCAlgorithm> = [], sm4Key: SM4Key? = nil, tables: CodeTables = .shipped) {
+        self.policy = policy
+        self.extraCRCAlgorithms = extraCRCAlgorithms
+        self.sm4Key = sm4Key
+        self.tables = tables
+    }
+
+    public static func == (lhs: DecodeOptions, rhs: DecodeOptions) -> Bool {
+        lhs.policy == rhs.policy && lhs.extraCRCAlgorithms == rhs.extraCRCAlgorithms && lhs.sm4Key == rhs.sm4Key
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(policy)
+        hasher.combine(extraCRCAlgorithms)
+        hasher.combine(sm4Key)
+    }
+}

@@ -1,0 +1,322 @@
+/// Reads a framed HJ 212 packet: header fields in any order, the data area, SM4 decryption,
+/// the CRC over the plaintext, and the typed content of data uploads.
+public enum PacketDecoder {
+    private static let cpMarker: [UInt8] = Array("CP=&&".utf8)
+    private static let amp = UInt8(ascii: "&")
+
+    /// Decodes one frame. Never throws: every deviation becomes a `Problem` on the packet.
+    public static func decode(_ frame: RawFrame, options: DecodeOptions = DecodeOptions()) -> Packet {
+        var problems = frame.problems
+        let bytes = frame.bytes
+        let dataStart = 6
+        let dataEnd = frame.dataEnd
+
+        // Where the data area starts and ends.
+        let cpKey = find(cpMarker, in: bytes, from: dataStart, to: dataEnd)
+        let headerEnd = cpKey ?? dataEnd
+        var cpStart = dataEnd, cpEnd = dataEnd
+        if let cpKey {
+            cpStart = cpKey + cpMarker.count
+            if dataEnd - 2 >= cpStart && bytes[dataEnd - 1] == amp && bytes[dataEnd - 2] == amp {
+                cpEnd = dataEnd - 2
+            } else {
+                problems.append(Problem(
+                    .cpNotTerminated, .warning, offset: dataEnd, field: "CP",
+                    "the data area does not end with \"&&\"; it was read to the end of the data segment"))
+            }
+        } else {
+            problems.append(Problem(
+                .missingCP, offset: dataStart, field: "CP",
+                "no \"CP=&&\" field: the frame has no data area, so it cannot be read"))
+        }
+
+        var header = bytes.withUnsafeBytes { raw in
+            parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &problems)
+        }
+        if cpKey != nil && headerEnd > dataStart && bytes[headerEnd - 1] != UInt8(ascii: ";") {
+            problems.append(Problem(
+                .headerSeparator, .warning, offset: headerEnd, field: "CP",
+                "no \";\" before \"CP=\""))
+        }
+
+        // Edition from the Flag's version bits.
+        let edition = readEdition(&header, problems: &problems)
+
+        // Decrypt the data area when it is encrypted (2025).
+        var cpBytes = Array(bytes[cpStart..<cpEnd])
+        var wasEncrypted = false
+        var crcVerifiable = true
+        var segmentForCRC = Array(bytes[dataStart..<dataEnd])
+        if cpKey != nil && DataAreaCipher.isEncrypted(cpBytes) {
+            wasEncrypted = true
+            if let key = options.sm4Key {
+                switch DataAreaCipher.decrypt(cpBytes, key: key) {
+                case .success(let plain):
+                    cpBytes = plain
+                    segmentForCRC = Array(bytes[dataStart..<cpStart]) + plain + Array(bytes[cpEnd..<dataEnd])
+                    checkPlaintextLength(frame: frame, plaintextLength: segmentForCRC.count, problems: &problems)
+                    // The standard's 1024 limit is about the plaintext, not the 5-fold wire form.
+                    if segmentForCRC.count <= 1024 { problems.removeAll { $0.code == .lengthOverStandard } }
+                case .failure(let failure):
+                    crcVerifiable = false
+                    cpBytes = []
+                    problems.append(decryptionProblem(failure, cpStart: cpStart))
+                }
+            } else {
+                crcVerifiable = false
+                cpBytes = []
+                problems.append(Problem(
+                    .encryptedWithoutKey, offset: cpStart, field: "CP",
+                    "the data area is SM4-encrypted and no key is configured for this device, so its CRC cannot be checked and its data cannot be read. Add the device's sm4_key"))
+            }
+        }
+
+        // CRC over the (plaintext) data segment.
+        let crc = checkCRC(frame: frame, segment: segmentForCRC, verifiable: crcVerifiable, options: options, problems: &problems)
+
+        // Data area items and typed content.
+        let problemsBeforeCP = problems.count
+        let items = cpBytes.withUnsafeBytes { raw in
+            DataAreaParser.parse(raw, baseOffset: cpStart, problems: &problems)
+        }
+        if wasEncrypted {
+            // Offsets inside decrypted text do not point into the frame: the field says where.
+            for index in problemsBeforeCP..<problems.count { problems[index].offset = nil }
+        }
+        let content = ContentReader.read(
+            items: items, header: &header, edition: edition, tables: options.tables, problems: &problems)
+
+        checkRequiredFields(header, edition: edition, problems: &problems)
+
+        if options.policy == .strict {
+            for index in problems.indices where problems[index].code != .lengthIsPlaintext {
+                problems[index].severity = .error
+            }
+        }
+        return Packet(
+            header: header, dataArea: DataArea(items: items), content: content, edition: edition,
+            wasEncrypted: wasEncrypted, crc: crc, problems: problems)
+    }
+
+    /// Reads only the header fields, for looking up the device before a full decode.
+    public static func peekHeader(_ frame: RawFrame) -> Header {
+        var ignored: [Problem] = []
+        let end = find(cpMarker, in: frame.bytes, from: 6, to: frame.dataEnd) ?? frame.dataEnd
+        return frame.bytes.withUnsafeBytes { raw in
+            parseHeader(UnsafeRawBufferPointer(rebasing: raw[6..<end]), baseOffset: 6, problems: &ignored)
+        }
+    }
+
+    // MARK: - Header
+
+    static func parseHeader(_ bytes: UnsafeRawBufferPointer, baseOffset: Int, problems: inout [Problem]) -> Header {
+        var header = Header()
+        var seen: Set<String> = []
+        var usedComma = false
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let start = index
+            while index < count && bytes[index] != UInt8(ascii: ";") && bytes[index] != UInt8(ascii: ",") { index += 1 }
+            let end = index
+            if index < count && bytes[index] == UInt8(ascii: ",") { usedComma = true }
+            index += 1
+            var equals = start
+            while equals < end && bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+            let key = DataAreaParser.trimmedString(bytes, start, min(equals, end))
+            if key.isEmpty && equals >= end { continue }
+            guard equals < end else {
+                problems.append(Problem(
+                    .headerFieldMalformed, .warning, offset: baseOffset + start, field: key,
+                    "the header field \"\(key)\" has no \"=\"; it was ignored"))
+                continue
+            }
+            let value = DataAreaParser.trimmedString(bytes, equals + 1, end)
+            guard !seen.contains(key) else {
+                problems.append(Problem(
+                    .duplicateHeaderField, .warning, offset: baseOffset + start, field: key,
+                    "the header field \(key) appears twice; the first value was kept"))
+                continue
+            }
+            seen.insert(key)
+            switch key {
+            case "QN": header.qn = value
+            case "ST": header.st = value
+            case "CN": header.cn = value
+            case "PW": header.pw = value
+            case "MN": header.mn = value
+            case "Flag":
+                header.flagText = value
+                if let number = UInt8(value) {
+                    header.flag = PacketFlag(rawValue: number)
+                } else {
+                    problems.append(Problem(
+                        .flagNotNumeric, .warning, offset: baseOffset + equals + 1, field: "Flag",
+                        "Flag is \"\(value)\", not a number from 0 to 255; it was ignored"))
+                }
+            case "PNUM": header.pnum = splitNumber(value, field: "PNUM", offset: baseOffset + equals + 1, problems: &problems)
+            case "PNO": header.pno = splitNumber(value, field: "PNO", offset: baseOffset + equals + 1, problems: &problems)
+            case "RF": header.rf = value
+            default:
+                header.otherFields.append(CPItem(key: key, value: value, group: 0))
+                problems.append(Problem(
+                    .unknownHeaderField, .warning, offset: baseOffset + start, field: key,
+                    "the header field \(key) is not in the standard; it was kept"))
+            }
+        }
+        if usedComma {
+            problems.append(Problem(
+                .headerSeparator, .warning, offset: baseOffset, field: nil,
+                "header fields are separated by \",\" instead of \";\""))
+        }
+        return header
+    }
+
+    static func splitNumber(_ value: String, field: String, offset: Int, problems: inout [Problem]) -> Int? {
+        guard let number = Int(value), number >= 0, number <= 9999 else {
+            problems.append(Problem(
+                .splitFieldsInconsistent, .warning, offset: offset, field: field,
+                "\(field) is \"\(value)\", not a piece number from 1 to 9999; it was ignored"))
+            return nil
+        }
+        return number
+    }
+
+    private static func readEdition(_ header: inout Header, problems: inout [Problem]) -> Edition {
+        guard let flag = header.flag else {
+            if header.flagText == nil {
+                problems.append(Problem(
+                    .missingFlag, .warning, field: "Flag",
+                    "no Flag field: the frame was read as HJ/T 212-2005, and no answer is expected"))
+            }
+            return .hj2005
+        }
+        if let edition = flag.edition { return edition }
+        problems.append(Problem(
+            .unknownVersion, .warning, field: "Flag",
+            "Flag \(flag.rawValue) carries version \(flag.versionBits), which no edition known here uses; it was read as HJ 212-2025"))
+        return .hj2025
+    }
+
+    private static func checkRequiredFields(_ header: Header, edition: Edition, problems: inout [Problem]) {
+        if header.cn == nil {
+            problems.append(Problem(.missingCN, field: "CN", "no CN field: the command is unknown, so the frame cannot be handled"))
+        }
+        if header.mn == nil {
+            problems.append(Problem(.missingMN, field: "MN", "no MN field: the device cannot be identified"))
+        }
+        if header.st == nil {
+            problems.append(Problem(.missingST, .warning, field: "ST", "no ST field (system type)"))
+        }
+        if header.qn == nil && edition >= .hj2017 {
+            problems.append(Problem(.missingQN, .warning, field: "QN", "no QN field: answers will carry no request number"))
+        }
+        if let flag = header.flag {
+            let hasPieces = header.pnum != nil || header.pno != nil
+            if flag.isSplit && !(header.pnum != nil && header.pno != nil) {
+                problems.append(Problem(
+                    .splitFieldsInconsistent, .warning, field: "PNUM",
+                    "Flag's D bit says the packet is split, but PNUM and PNO are not both present"))
+            } else if !flag.isSplit && hasPieces {
+                problems.append(Problem(
+                    .splitFieldsInconsistent, .warning, field: "PNUM",
+                    "PNUM/PNO are present but Flag's D bit is not set; the piece numbers were used"))
+            }
+        } else if header.pnum != nil || header.pno != nil {
+            problems.append(Problem(
+                .splitFieldsInconsistent, .warning, field: "PNUM",
+                "PNUM/PNO are present without a Flag; the piece numbers were used"))
+        }
+        if let pnum = header.pnum, let pno = header.pno, pno < 1 || pno > pnum {
+            problems.append(Problem(
+                .splitFieldsInconsistent, .warning, field: "PNO",
+                "PNO \(pno) is outside 1…PNUM (\(pnum))"))
+        }
+        if let rf = header.rf, rf != "1" {
+            problems.append(Problem(
+                .rfInvalid, .warning, field: "RF",
+                "RF is \"\(rf)\"; the 2025 standard only defines RF=1 (back-filled). The data was kept as live data"))
+        }
+    }
+
+    // MARK: - CRC and length
+
+    private static func checkCRC(frame: RawFrame, segment: [UInt8], verifiable: Bool, options: DecodeOptions, problems: inout [Problem]) -> CRCCheck {
+        let sentBytes = frame.bytes[frame.dataEnd...]
+        var check = CRCCheck(sent: String(decoding: sentBytes, as: UTF8.self))
+        guard verifiable else { return check }
+        var sent: UInt16 = 0
+        for byte in sentBytes { sent = sent << 4 | UInt16(hexValue(byte) ?? 0) }
+        let computed = CRC16.hj212(segment)
+        check.computed = computed
+        if sentBytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }) {
+            problems.append(Problem(
+                .crcLowercase, .warning, offset: frame.dataEnd, field: "CRC",
+                "the CRC is written in lowercase hex; the standard writes uppercase"))
+        }
+        if sent == computed {
+            check.matched = .hj212
+            return check
+        }
+        let other = [CRCAlgorithm.modbus, .modbusSwapped].first { $0.checksum(segment) == sent }
+        if let other, options.extraCRCAlgorithms.contains(other) {
+            check.matched = other
+            problems.append(Problem(
+                .crcVariantAccepted, .warning, offset: frame.dataEnd, field: "CRC",
+                "the CRC is \(other.displayName), accepted for this device; the standard's HJ 212 CRC would be \(CRC16.hexString(computed))"))
+            return check
+        }
+        var message = "the frame says CRC \(check.sent) but its data segment's HJ 212 CRC is \(CRC16.hexString(computed))"
+        if let other {
+            message += "; the sent value is \(other.displayName) of the data. The device uses the wrong CRC algorithm: fix its firmware, or set crc: \(other.rawValue) for this device"
+        } else {
+            message += ". The frame was corrupted on the way or the device computes the CRC wrongly; it was not acknowledged, so the device will resend it"
+        }
+        problems.append(Problem(.crcMismatch, offset: frame.dataEnd, field: "CRC", message))
+        return check
+    }
+
+    private static func checkPlaintextLength(frame: RawFrame, plaintextLength: Int, problems: inout [Problem]) {
+        guard let index = problems.firstIndex(where: { $0.code == .lengthIsPlaintext }) else { return }
+        if plaintextLength != frame.declaredLength {
+            problems[index] = Problem(
+                .lengthMismatch, .warning, offset: 2,
+                "the length field says \(frame.declaredLength), but the encrypted data segment is \(frame.dataEnd - 6) bytes and its plaintext \(plaintextLength); the frame was read up to its CRC and CR LF instead")
+        }
+    }
+
+    private static func decryptionProblem(_ failure: DataAreaCipher.Failure, cpStart: Int) -> Problem {
+        switch failure {
+        case .malformed(let offset, let reason):
+            Problem(.encryptedMalformed, offset: cpStart + offset, field: "CP",
+                    "the encrypted data area is not well formed (\(reason)); it cannot be decrypted")
+        case .partialBlock(let count):
+            Problem(.encryptedMalformed, offset: cpStart, field: "CP",
+                    "the encrypted data area holds \(count) bytes, not a whole number of 16-byte SM4 blocks")
+        case .cipherFailed:
+            Problem(.decryptionFailed, offset: cpStart, field: "CP",
+                    "SM4 decryption failed in OpenSSL; check that the system's OpenSSL provides SM4")
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func find(_ pattern: [UInt8], in bytes: [UInt8], from: Int, to: Int) -> Int? {
+        guard to - from >= pattern.count else { return nil }
+        let first = pattern[0]
+        var index = from
+        let last = to - pattern.count
+        while index <= last {
+            if bytes[index] == first {
+                var matched = true
+                for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,158 @@
+/// One pollutant's (or parameter's) values in a data upload: every `code-Suffix` item that
+/// shares a code, gathered into one place.
+public struct Reading: Sendable, Hashable {
+    /// The code in current (2017/2025) form; 2005 codes are mapped.
+    public var code: String
+    /// The code exactly as sent.
+    public var rawCode: String
+    /// The instrument (`PolId`) the values belong to, for device information (3020).
+    public var polId: String?
+
+    public var rtd: Double?
+    public var min: Double?
+    public var avg: Double?
+    public var max: Double?
+    public var cou: Double?
+    public var zsRtd: Double?
+    public var zsMin: Double?
+    public var zsAvg: Double?
+    public var zsMax: Double?
+    public var rawAvg: Double?
+    public var flag: DataFlag?
+    public var eFlag: String?
+    public var sampleTime: String?
+    /// Every other suffix, in frame order, with its value as sent.
+    public var other: [SuffixValue]
+
+    public init(code: String, rawCode: String? = nil, polId: String? = nil) {
+        self.code = code
+        self.rawCode = rawCode ?? code
+        self.polId = polId
+        other = []
+    }
+
+    /// A suffix and its value as sent.
+    public struct SuffixValue: Sendable, Hashable {
+        public var suffix: String
+        public var value: String
+        public init(suffix: String, value: String) {
+            self.suffix = suffix
+            self.value = value
+        }
+    }
+
+    /// The standard numeric suffixes, in the order the standard lists them.
+    public static let numericSuffixes: [String] = ["Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "RawAvg"]
+
+    /// The value for a standard numeric suffix.
+    public subscript(numeric suffix: String) -> Double? {
+        get {
+            switch suffix {
+            case "Rtd": rtd
+            case "Min": min
+            case "Avg": avg
+            case "Max": max
+            case "Cou": cou
+            case "ZsRtd": zsRtd
+            case "ZsMin": zsMin
+            case "ZsAvg": zsAvg
+            case "ZsMax": zsMax
+            case "RawAvg": rawAvg
+            default: nil
+            }
+        }
+        set {
+            switch suffix {
+            case "Rtd": rtd = newValue
+            case "Min": min = newValue
+            case "Avg": avg = newValue
+            case "Max": max = newValue
+            case "Cou": cou = newValue
+            case "ZsRtd": zsRtd = newValue
+            case "ZsMin": zsMin = newValue
+            case "ZsAvg": zsAvg = newValue
+            case "ZsMax": zsMax = newValue
+            case "RawAvg": rawAvg = newValue
+            default: break
+            }
+        }
+    }
+
+    /// Whether `suffix` is one of the standard numeric suffixes.
+    public static func isNumericSuffix(_ suffix: some StringProtocol) -> Bool {
+        switch suffix {
+        case "Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "RawAvg": true
+        default: false
+        }
+    }
+}
+
+/// What kind of data an upload carries, from its CN.
+public enum DataKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case realtime   // 2011
+    case minute     // 2051
+    case hour       // 2061
+    case day        // 2031
+    case state      // 2021: facility running state
+    case runtime    // 2041: facility daily run time
+    case boot       // 2081: logger boot time
+    case info       // 3020: field-device information
+
+    public init?(cn: String) {
+        switch cn {
+        case "2011": self = .realtime
+        case "2051": self = .minute
+        case "2061": self = .hour
+        case "2031": self = .day
+        case "2021": self = .state
+        case "2041": self = .runtime
+        case "2081": self = .boot
+        case "3020": self = .info
+        default: return nil
+        }
+    }
+
+    public var cn: String {
+        switch self {
+        case .realtime: "2011"
+        case .minute: "2051"
+        case .hour: "2061"
+        case .day: "2031"
+        case .state: "2021"
+        case .runtime: "2041"
+        case .boot: "2081"
+        case .info: "3020"
+        }
+    }
+
+    /// Whether the kind carries pollutant measurements (the four data levels).
+    public var isMeasurement: Bool {
+        switch self {
+        case .realtime, .minute, .hour, .day: true
+        default: false
+        }
+    }
+}
+
+/// The typed content of a data area: `DataTime`, readings by code, and every other item.
+public struct DataContent: Sendable, Hashable {
+    /// The data kind for the four data levels and the other typed uploads; nil for other CNs.
+    public var kind: DataKind?
+    public var dataTime: LocalDateTime?
+    /// `DataTime` as sent.
+    public var dataTimeText: String?
+    public var readings: [Reading]
+    /// Items that are not `code-Suffix` pairs (and not `DataTime`), in frame order.
+    public var fields: [CPItem]
+
+    public init(kind: DataKind? = nil, dataTime: LocalDateTime? = nil, dataTimeText: String? = nil, readings: [Reading] = [], fields: [CPItem] = []) {
+        self.kind = kind
+        self.dataTime = dataTime
+        self.dataTimeText = dataTimeText
+        self.readings = readings
+        self.fields = fields
+    }
+
+    /// The reading for a (current) code.
+    public func reading(_ code: String) -> Reading? { readings.first(where: { $0.code == code }) }
+}

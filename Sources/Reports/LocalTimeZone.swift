@@ -1,0 +1,51 @@
+import Foundation
+import HJ212
+
+/// Reads and writes device times in the configured zone (Asia/Shanghai by default), never the
+/// machine's. This is the edge where HJ 212's zone-less local times become instants.
+public struct LocalTimeZone: Sendable, Hashable {
+    public let timeZone: TimeZone
+
+    public static let beijing = LocalTimeZone(identifier: "Asia/Shanghai")!
+
+    public init?(identifier: String) {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        timeZone = zone
+    }
+
+    /// The offset from UTC, in seconds, in force at a local time.
+    public func offsetSeconds(at local: LocalDateTime) -> Int {
+        // Guess with the offset at the local time read as UTC, then correct once.
+        let naive = Date(timeIntervalSince1970: TimeInterval(local.secondsSinceEpochIgnoringZone))
+        let guess = timeZone.secondsFromGMT(for: naive)
+        return timeZone.secondsFromGMT(for: naive.addingTimeInterval(TimeInterval(-guess)))
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z for a local time.
+    public func unixTime(_ local: LocalDateTime) -> Int64 {
+        local.secondsSinceEpochIgnoringZone - Int64(offsetSeconds(at: local))
+    }
+
+    /// The local time for a Unix time.
+    public func localTime(unix: Int64) -> LocalDateTime {
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unix)))
+        return LocalDateTime(secondsSinceEpochIgnoringZone: unix + Int64(offset))
+    }
+
+    /// ISO 8601 with the offset, e.g. `2026-11-28T08:00:00+08:00`.
+    public func iso8601(_ local: LocalDateTime) -> String {
+        local.isoLocal + Self.offsetText(offsetSeconds(at: local))
+    }
+
+    /// ISO 8601 with the offset for a Unix time.
+    public func iso8601(unix: Int64) -> String {
+        iso8601(localTime(unix: unix))
+    }
+
+    static func offsetText(_ seconds: Int) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let magnitude = abs(seconds)
+        let hours = magnitude / 3600, minutes = magnitude % 3600 / 60
+        return sign + (hours < 10 ? "0" : "") + String(hours) + ":" + (minutes < 10 ? "0" : "") + String(minutes)
+    }
+}
