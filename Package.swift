@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hj212", targets: ["HJ212Command"]),
+        .executable(name: "decode-benchmark", targets: ["DecodeBenchmark"]),
         .library(name: "HJ212", targets: ["HJ212"]),
     ],
     dependencies: [
@@ -66,6 +67,13 @@ let package = Package(
         .executableTarget(
             name: "HJ212Fuzz",
             dependencies: ["HJ212"],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmarks print figures; run them in release builds (README, "Benchmarks").
+        .executableTarget(
+            name: "DecodeBenchmark",
+            dependencies: ["HJ212"],
+            path: "Benchmarks/DecodeBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(

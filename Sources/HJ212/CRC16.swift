@@ -49,9 +49,57 @@ public enum CRC16 {
         return value
     }
 
-    /// HJ 212 CRC over raw bytes: register 0xFFFF, per byte `R = T[(R >> 8) ^ b]`.
+    /// `sliced[k * 256 + x]` is the register's high byte after `k` (1...8) further bytes of zero,
+    /// starting from high byte `x`. The HJ 212 update keeps only the register's high byte
+    /// between bytes, and that map is linear over GF(2), so eight bytes can be folded in with
+    /// one dependent lookup instead of eight.
+    static let sliced: [UInt8] = {
+        var tables = [UInt8](repeating: 0, count: 9 * 256)
+        for x in 0..<256 {
+            var value = UInt8(x)
+            tables[x] = value
+            for k in 1...8 {
+                value = UInt8(truncatingIfNeeded: table[Int(value)] >> 8)
+                tables[k * 256 + x] = value
+            }
+        }
+        return tables
+    }()
 
+    /// HJ 212 CRC over raw bytes: register 0xFFFF, per byte `R = T[(R >> 8) ^ b]`.
     public static func hj212(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
+        let count = bytes.count
+        guard count > 0 else { return 0xFFFF }
+        return sliced.withUnsafeBufferPointer { p in
+            table.withUnsafeBufferPointer { table in
+                // high byte of the register before each byte; the last byte is folded in whole.
+                var high: UInt8 = 0xFF
+                var index = 0
+                let body = count - 1
+                while index + 8 <= body {
+                    let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
+                    let b0 = UInt8(truncatingIfNeeded: word) ^ high
+                    high = p[8 * 256 + Int(b0)]
+                        ^ p[7 * 256 + Int(UInt8(truncatingIfNeeded: word >> 8))]
+                        ^ p[6 * 256 + Int(UInt8(truncatingIfNeeded: word >> 16))]
+                        ^ p[5 * 256 + Int(UInt8(truncatingIfNeeded: word >> 24))]
+                        ^ p[4 * 256 + Int(UInt8(truncatingIfNeeded: word >> 32))]
+                        ^ p[3 * 256 + Int(UInt8(truncatingIfNeeded: word >> 40))]
+                        ^ p[2 * 256 + Int(UInt8(truncatingIfNeeded: word >> 48))]
+                        ^ p[1 * 256 + Int(UInt8(truncatingIfNeeded: word >> 56))]
+                    index += 8
+                }
+                while index < body {
+                    high = p[256 + Int(high ^ bytes[index])]
+                    index += 1
+                }
+                return table[Int(high ^ bytes[body])]
+            }
+        }
+    }
+
+    /// The plain byte-at-a-time HJ 212 CRC, kept as the reference the sliced one is tested against.
+    public static func hj212Reference(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
         table.withUnsafeBufferPointer { table in
             var register: UInt16 = 0xFFFF
             for byte in bytes {

@@ -2,7 +2,7 @@ import HJ212Tables
 
 /// The code tables of `protocols/`, loaded once: pollutant and parameter codes, the 2005 code
 /// map, command codes, data flags, suffixes and system types.
-public struct CodeTables: Sendable {
+public final class CodeTables: Sendable {
     /// A pollutant or parameter code with its names and units.
     public struct Pollutant: Sendable, Hashable {
         public var code: String
@@ -36,20 +36,27 @@ public struct CodeTables: Sendable {
         public var validity: String
     }
 
-    public var pollutants: [String: Pollutant] = [:]
+    public let pollutants: [String: Pollutant]
     /// Old (2005) code -> (current code, medium).
-    public var codes2005: [String: (code: String, medium: String)] = [:]
-    public var commands: [Command] = []
-    public var flags: [Flag] = []
+    public let codes2005: [String: (code: String, medium: String)]
+    public let commands: [Command]
+    public let flags: [Flag]
     /// Suffix -> kind (number, text, flag, time).
-    public var suffixKinds: [String: String] = [:]
-    public var suffixNamesZh: [String: String] = [:]
-    public var systemTypes: [String: String] = [:]
+    public let suffixKinds: [String: String]
+    public let suffixNamesZh: [String: String]
+    public let systemTypes: [String: String]
 
     /// The tables shipped with this package.
     public static let shipped = CodeTables(loading: ())
 
     init(loading: Void) {
+        var pollutants: [String: Pollutant] = [:]
+        var codes2005: [String: (code: String, medium: String)] = [:]
+        var commands: [Command] = []
+        var flags: [Flag] = []
+        var suffixKinds: [String: String] = [:]
+        var suffixNamesZh: [String: String] = [:]
+        var systemTypes: [String: String] = [:]
         for row in ProtocolTableFile.pollutants.rows() where row.count >= 9 {
             pollutants[row[0]] = Pollutant(
                 code: row[0], code2005: row[1].isEmpty ? nil : row[1], nameZh: row[2], nameEn: row[3],
@@ -73,6 +80,13 @@ public struct CodeTables: Sendable {
         for row in ProtocolTableFile.systemTypes.rows() where row.count >= 4 {
             systemTypes[row[0]] = row[2]
         }
+        self.pollutants = pollutants
+        self.codes2005 = codes2005
+        self.commands = commands
+        self.flags = flags
+        self.suffixKinds = suffixKinds
+        self.suffixNamesZh = suffixNamesZh
+        self.systemTypes = systemTypes
     }
 
     private static func editions(_ text: String) -> Set<Edition> {

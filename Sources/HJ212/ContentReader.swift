@@ -1,8 +1,18 @@
-/// Turns data-area items into typed content: `DataTime`, readings grouped by code (2005 codes
-/// mapped, the raw code kept), and every other item kept in order.
+/// Turns data-area bytes into typed content: `DataTime`, readings grouped by code (2005 codes
+/// mapped, the raw code kept), and every other item kept in order. It works on the bytes and
+/// makes strings only for codes and for items that are not readings, so a frame is read in
+/// about the time it takes to copy it.
 enum ContentReader {
+    /// The suffixes the reader stores in typed fields.
+    enum Suffix {
+        case numeric(Reading.NumericField)
+        case flag, eFlag, sampleTime
+        case other
+    }
+
     static func read(
-        items: [CPItem], header: inout Header, edition: Edition, tables: CodeTables, problems: inout [Problem]
+        _ bytes: UnsafeRawBufferPointer, baseOffset: Int?, header: inout Header, edition: Edition,
+        tables: CodeTables, problems: inout [Problem]
     ) -> DataContent {
         var content = DataContent(kind: header.cn.flatMap(DataKind.init(cn:)))
         let medium: String? = switch header.st {
@@ -12,61 +22,34 @@ enum ContentReader {
         }
         var polId: String?
         var readings: [Reading] = []
-        readings.reserveCapacity(items.count / 3 + 1)
-        for item in items {
-            let key = item.key
-            if key == "DataTime" {
-                if content.dataTimeText != nil {
-                    problems.append(Problem(.duplicateValue, .warning, field: key, "DataTime appears twice; the first was kept"))
-                    continue
+        var current = -1
+        var currentCode = 0..<0
+        readings.reserveCapacity(16)
+        var walker = DataAreaParser.Items(bytes)
+        while let span = walker.next() {
+            // Find the dash of a code-Suffix key.
+            var dash = span.keyStart
+            while dash < span.keyEnd && bytes[dash] != UInt8(ascii: "-") { dash += 1 }
+            guard dash > span.keyStart, dash + 1 < span.keyEnd else {
+                otherItem(span, bytes: bytes, baseOffset: baseOffset, content: &content, header: &header,
+                          polId: &polId, current: &current, problems: &problems)
+                continue
+            }
+            let code = span.keyStart..<dash
+            if current < 0 || !equal(bytes, code, currentCode) {
+                let rawCode = DataAreaParser.string(bytes, code.lowerBound, code.upperBound)
+                if let existing = readings.lastIndex(where: { $0.rawCode == rawCode && $0.polId == polId }) {
+                    current = existing
+                } else {
+                    var mapped = rawCode
+                    if edition == .hj2005, let current = tables.currentCode(for: rawCode, medium: medium) { mapped = current }
+                    readings.append(Reading(code: mapped, rawCode: rawCode, polId: polId))
+                    current = readings.count - 1
                 }
-                content.dataTimeText = item.value
-                content.dataTime = LocalDateTime(hj212: item.value)
-                if content.dataTime == nil {
-                    let isData = content.kind?.isMeasurement ?? false
-                    problems.append(Problem(
-                        .badDataTime, isData ? .error : .warning, field: key,
-                        "DataTime is \"\(item.value)\", not a valid YYYYMMDDhhmmss time; the readings cannot be dated"))
-                }
-                continue
+                currentCode = code
             }
-            if key == "PolId" {
-                polId = item.value
-                content.fields.append(item)
-                continue
-            }
-            if key == "PNUM" || key == "PNO" {
-                problems.append(Problem(
-                    .splitFieldsInCP, .warning, field: key,
-                    "\(key) is inside the data area instead of the header; it was used"))
-                if key == "PNUM", header.pnum == nil { header.pnum = Int(item.value) }
-                if key == "PNO", header.pno == nil { header.pno = Int(item.value) }
-                content.fields.append(item)
-                continue
-            }
-            guard let dash = key.utf8.firstIndex(of: UInt8(ascii: "-")), dash != key.utf8.startIndex,
-                  key.utf8.index(after: dash) != key.utf8.endIndex
-            else {
-                if key == "Flag" {
-                    problems.append(Problem(
-                        .cpBareFlag, .warning, field: key,
-                        "a data flag \"Flag=\(item.value)\" stands alone without a pollutant code; it was kept as a field"))
-                }
-                content.fields.append(item)
-                continue
-            }
-            let rawCode = String(key[..<dash])
-            let suffix = key[key.utf8.index(after: dash)...]
-            let readingIndex: Int
-            if let existing = readings.lastIndex(where: { $0.rawCode == rawCode && $0.polId == polId }) {
-                readingIndex = existing
-            } else {
-                var code = rawCode
-                if edition == .hj2005, let mapped = tables.currentCode(for: rawCode, medium: medium) { code = mapped }
-                readings.append(Reading(code: code, rawCode: rawCode, polId: polId))
-                readingIndex = readings.count - 1
-            }
-            store(suffix: suffix, item: item, in: &readings[readingIndex], problems: &problems)
+            store(span, suffix: (dash + 1)..<span.keyEnd, bytes: bytes, baseOffset: baseOffset,
+                  in: &readings[current], problems: &problems)
         }
         content.readings = readings
         if content.dataTimeText == nil, let kind = content.kind, kind.isMeasurement {
@@ -77,37 +60,142 @@ enum ContentReader {
         return content
     }
 
-    private static func store(suffix: Substring, item: CPItem, in reading: inout Reading, problems: inout [Problem]) {
-        func duplicate() {
-            problems.append(Problem(
-                .duplicateValue, .warning, field: item.key,
-                "\(item.key) appears twice; the first value was kept"))
+    private static func otherItem(
+        _ span: ItemSpan, bytes: UnsafeRawBufferPointer, baseOffset: Int?, content: inout DataContent,
+        header: inout Header, polId: inout String?, current: inout Int, problems: inout [Problem]
+    ) {
+        let key = DataAreaParser.string(bytes, span.keyStart, span.keyEnd)
+        let value = DataAreaParser.string(bytes, span.valueStart, span.valueEnd)
+        if let problem = DataAreaParser.malformedProblem(span, key: key, baseOffset: baseOffset ?? 0) {
+            var problem = problem
+            if baseOffset == nil { problem.offset = nil }
+            problems.append(problem)
         }
-        switch suffix {
-        case "Flag":
-            if reading.flag != nil { return duplicate() }
-            reading.flag = DataFlag(rawValue: item.value)
-        case "EFlag":
-            if reading.eFlag != nil { return duplicate() }
-            reading.eFlag = item.value
-        case "SampleTime":
-            if reading.sampleTime != nil { return duplicate() }
-            reading.sampleTime = item.value
-        default:
-            if Reading.isNumericSuffix(suffix) {
-                let name = String(suffix)
-                if reading[numeric: name] != nil { return duplicate() }
-                if let value = NumberParser.parse(item.value) {
-                    reading[numeric: name] = value
-                } else {
-                    problems.append(Problem(
-                        .badNumber, .warning, field: item.key,
-                        "\(item.key) is \"\(item.value)\", not a number; it was kept as text"))
-                    reading.other.append(Reading.SuffixValue(suffix: name, value: item.value))
-                }
-            } else {
-                reading.other.append(Reading.SuffixValue(suffix: String(suffix), value: item.value))
+        let item = CPItem(key: key, value: value, group: span.group)
+        switch key {
+        case "DataTime":
+            if content.dataTimeText != nil {
+                problems.append(Problem(.duplicateValue, .warning, field: key, "DataTime appears twice; the first was kept"))
+                content.fields.append(item)
+                return
             }
+            content.dataTimeText = value
+            content.dataTime = LocalDateTime(hj212: value)
+            if content.dataTime == nil {
+                let isData = content.kind?.isMeasurement ?? false
+                problems.append(Problem(
+                    .badDataTime, isData ? .error : .warning, field: key,
+                    "DataTime is \"\(value)\", not a valid YYYYMMDDhhmmss time; the readings cannot be dated"))
+            }
+        case "PolId":
+            polId = value
+            current = -1
+            content.fields.append(item)
+        case "PNUM", "PNO":
+            problems.append(Problem(
+                .splitFieldsInCP, .warning, field: key,
+                "\(key) is inside the data area instead of the header; it was used"))
+            if key == "PNUM", header.pnum == nil { header.pnum = Int(value) }
+            if key == "PNO", header.pno == nil { header.pno = Int(value) }
+            content.fields.append(item)
+        case "Flag":
+            problems.append(Problem(
+                .cpBareFlag, .warning, field: key,
+                "a data flag \"Flag=\(value)\" stands alone without a pollutant code; it was kept as a field"))
+            content.fields.append(item)
+        default:
+            content.fields.append(item)
+        }
+    }
+
+    @inline(__always)
+    private static func equal(_ bytes: UnsafeRawBufferPointer, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = a.lowerBound, j = b.lowerBound
+        while i < a.upperBound {
+            if bytes[i] != bytes[j] { return false }
+            i += 1
+            j += 1
+        }
+        return true
+    }
+
+    /// The suffix's bytes packed into an integer (up to 8 bytes), for a fast switch.
+    @inline(__always)
+    private static func packed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
+        var value: UInt64 = 0
+        for index in range { value = value << 8 | UInt64(bytes[index]) }
+        return value
+    }
+
+    @inline(__always)
+    static func suffix(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Suffix {
+        if range.count == 10 {
+            return DataAreaParser.string(bytes, range.lowerBound, range.upperBound) == "SampleTime" ? .sampleTime : .other
+        }
+        guard range.count <= 8 else { return .other }
+        switch packed(bytes, range) {
+        case 0x527464: return .numeric(.rtd)
+        case 0x4D696E: return .numeric(.min)
+        case 0x417667: return .numeric(.avg)
+        case 0x4D6178: return .numeric(.max)
+        case 0x436F75: return .numeric(.cou)
+        case 0x5A73527464: return .numeric(.zsRtd)
+        case 0x5A734D696E: return .numeric(.zsMin)
+        case 0x5A73417667: return .numeric(.zsAvg)
+        case 0x5A734D6178: return .numeric(.zsMax)
+        case 0x526177417667: return .numeric(.rawAvg)
+        case 0x466C6167: return .flag
+        case 0x45466C6167: return .eFlag
+        default: return .other
+        }
+    }
+
+    @inline(__always)
+    private static func store(
+        _ span: ItemSpan, suffix range: Range<Int>, bytes: UnsafeRawBufferPointer, baseOffset: Int?,
+        in reading: inout Reading, problems: inout [Problem]
+    ) {
+        let value = UnsafeRawBufferPointer(rebasing: bytes[span.valueStart..<span.valueEnd])
+        func duplicate() {
+            let key = DataAreaParser.string(bytes, span.keyStart, span.keyEnd)
+            problems.append(Problem(
+                .duplicateValue, .warning, field: key,
+                "\(key) appears twice; the first value was kept"))
+        }
+        if !span.hasEquals {
+            let key = DataAreaParser.string(bytes, span.keyStart, span.keyEnd)
+            if var problem = DataAreaParser.malformedProblem(span, key: key, baseOffset: baseOffset ?? 0) {
+                if baseOffset == nil { problem.offset = nil }
+                problems.append(problem)
+            }
+        }
+        switch suffix(bytes, range) {
+        case .numeric(let field):
+            if reading[field] != nil { return duplicate() }
+            if let number = NumberParser.parse(value) {
+                reading[field] = number
+            } else {
+                let key = DataAreaParser.string(bytes, span.keyStart, span.keyEnd)
+                let text = String(decoding: value, as: UTF8.self)
+                problems.append(Problem(
+                    .badNumber, .warning, field: key,
+                    "\(key) is \"\(text)\", not a number; it was kept as text"))
+                reading.other.append(Reading.SuffixValue(suffix: field.suffix, value: text))
+            }
+        case .flag:
+            if reading.flag != nil { return duplicate() }
+            reading.flag = value.count == 1 ? DataFlag(byte: value[0]) : DataFlag(rawValue: String(decoding: value, as: UTF8.self))
+        case .eFlag:
+            if reading.eFlag != nil { return duplicate() }
+            reading.eFlag = String(decoding: value, as: UTF8.self)
+        case .sampleTime:
+            if reading.sampleTime != nil { return duplicate() }
+            reading.sampleTime = String(decoding: value, as: UTF8.self)
+        case .other:
+            reading.other.append(Reading.SuffixValue(
+                suffix: DataAreaParser.string(bytes, range.lowerBound, range.upperBound),
+                value: String(decoding: value, as: UTF8.self)))
         }
     }
 }
@@ -125,53 +213,55 @@ public enum NumberParser {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
+    @inline(__always)
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Double? {
         let count = bytes.count
-        guard count > 0, count <= 40 else { return nil }
+        guard count > 0, count <= 40, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var index = 0
         var negative = false
-        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
-            negative = bytes[0] == UInt8(ascii: "-")
+        if p[0] == UInt8(ascii: "-") {
+            negative = true
+            index = 1
+        } else if p[0] == UInt8(ascii: "+") {
             index = 1
         }
         var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var sawDigit = false
-        var sawPoint = false
+        let integerStart = index
         while index < count {
-            let byte = bytes[index]
-            if byte >= 0x30 && byte <= 0x39 {
-                sawDigit = true
-                if mantissa == 0 && byte == 0x30 && !sawPoint {
-                    // leading zero: nothing to add
-                } else {
-                    mantissa = mantissa &* 10 &+ UInt64(byte - 0x30)
-                    digits += 1
-                }
-                if sawPoint { fractionDigits += 1 }
-            } else if byte == UInt8(ascii: ".") && !sawPoint {
-                sawPoint = true
-            } else {
-                break
-            }
+            let digit = p[index] &- 0x30
+            if digit > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
             index += 1
         }
-        guard sawDigit else { return nil }
+        var digits = index - integerStart
+        var fractionDigits = 0
+        if index < count && p[index] == UInt8(ascii: ".") {
+            index += 1
+            let fractionStart = index
+            while index < count {
+                let digit = p[index] &- 0x30
+                if digit > 9 { break }
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                index += 1
+            }
+            fractionDigits = index - fractionStart
+            digits += fractionDigits
+        }
+        guard digits > 0 else { return nil }
         if index == count {
-            if digits <= 15 && fractionDigits <= 22 {
+            if digits <= 19 && mantissa < 1 << 53 && fractionDigits <= 22 {
                 let value = Double(mantissa) / powers[fractionDigits]
                 return negative ? -value : value
             }
             return slowPath(bytes)
         }
-        // An exponent.
-        guard bytes[index] | 0x20 == UInt8(ascii: "e") else { return nil }
+        // An exponent, or something that is not a number.
+        guard p[index] | 0x20 == UInt8(ascii: "e") else { return nil }
         index += 1
-        if index < count && (bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")) { index += 1 }
+        if index < count && (p[index] == UInt8(ascii: "-") || p[index] == UInt8(ascii: "+")) { index += 1 }
         guard index < count else { return nil }
         while index < count {
-            guard bytes[index] >= 0x30 && bytes[index] <= 0x39 else { return nil }
+            guard p[index] &- 0x30 <= 9 else { return nil }
             index += 1
         }
         return slowPath(bytes)

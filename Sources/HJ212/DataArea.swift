@@ -59,77 +59,121 @@ public struct DataArea: Sendable, Hashable {
     }
 }
 
-/// Splits CP text into items: `;` between groups, `,` between items, the first `=` between key
-/// and value, and `//…//` text taken whole whatever it holds.
-enum DataAreaParser {
-    private static let semicolon = UInt8(ascii: ";")
-    private static let comma = UInt8(ascii: ",")
-    private static let equals = UInt8(ascii: "=")
-    private static let slash = UInt8(ascii: "/")
-    private static let space = UInt8(ascii: " ")
+private let semicolon = UInt8(ascii: ";")
+private let comma = UInt8(ascii: ",")
+private let equals = UInt8(ascii: "=")
+private let slash = UInt8(ascii: "/")
+private let space = UInt8(ascii: " ")
 
-    /// - Parameters:
-    ///   - bytes: the CP content between `CP=&&` and the closing `&&`.
-    ///   - baseOffset: where `bytes` starts in the frame, for problem offsets.
-    static func parse(_ bytes: UnsafeRawBufferPointer, baseOffset: Int, problems: inout [Problem]) -> [CPItem] {
-        var items: [CPItem] = []
-        items.reserveCapacity(bytes.count / 12)
-        var group = 0
+/// Where one data-area item sits in the CP bytes (keys and values already trimmed of spaces).
+struct ItemSpan {
+    var itemStart: Int
+    var keyStart: Int
+    var keyEnd: Int
+    var valueStart: Int
+    var valueEnd: Int
+    var group: Int
+    var hasEquals: Bool
+}
+
+/// Splits CP bytes into items: `;` between groups, `,` between items, the first `=` between
+/// key and value, and `//…//` text taken whole whatever it holds. One routine serves both the
+/// typed reader (no strings made for numbers) and `DataArea` (every item as strings).
+enum DataAreaParser {
+
+    /// Walks the items of a data area, one `ItemSpan` per call to `next()`.
+    struct Items {
+        let bytes: UnsafeRawBufferPointer
         var index = 0
-        let count = bytes.count
-        while index < count {
-            // One item: key up to '=' or a separator.
-            let itemStart = index
-            var equalsAt = -1
+        var group = 0
+
+        init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        /// Bit b set when byte b (< 64) ends a key: `=`, `;` or `,`.
+        private static let keyStops: UInt64 = 1 << 0x3D | 1 << 0x3B | 1 << 0x2C
+        /// Bit b set when byte b (< 64) ends a value: `;` or `,`.
+        private static let valueStops: UInt64 = 1 << 0x3B | 1 << 0x2C
+
+        @inline(__always)
+        private static func stops(_ byte: UInt8, _ mask: UInt64) -> Bool {
+            byte < 64 && (mask >> UInt64(byte)) & 1 != 0
+        }
+
+        @inline(__always)
+        mutating func next() -> ItemSpan? {
+            let count = bytes.count
+            guard count > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
             while index < count {
-                let byte = bytes[index]
-                if byte == equals { equalsAt = index; break }
-                if byte == semicolon || byte == comma { break }
-                index += 1
-            }
-            let valueEnd: Int
-            if equalsAt >= 0 {
-                index = equalsAt + 1
-                // A "//…//" value runs to the "//" that is followed by a separator or the end.
+                let itemStart = index
+                while index < count && !Items.stops(base[index], Items.keyStops) { index += 1 }
+                let hasEquals = index < count && base[index] == equals
+                let keyEnd = index
                 var valueStart = index
-                while valueStart < count && bytes[valueStart] == space { valueStart += 1 }
-                if valueStart + 1 < count && bytes[valueStart] == slash && bytes[valueStart + 1] == slash,
-                   let close = closingSlashes(bytes, from: valueStart + 2) {
-                    valueEnd = close + 2
-                    index = valueEnd
-                    while index < count && bytes[index] == space { index += 1 }
+                let valueEnd: Int
+                if hasEquals {
+                    index += 1
+                    valueStart = index
+                    var first = valueStart
+                    while first < count && base[first] == space { first += 1 }
+                    if first + 1 < count && base[first] == slash && base[first + 1] == slash,
+                       let close = closingSlashes(bytes, from: first + 2) {
+                        valueEnd = close + 2
+                        index = valueEnd
+                        while index < count && base[index] == space { index += 1 }
+                    } else {
+                        while index < count && !Items.stops(base[index], Items.valueStops) { index += 1 }
+                        valueEnd = index
+                    }
                 } else {
-                    while index < count && bytes[index] != semicolon && bytes[index] != comma { index += 1 }
                     valueEnd = index
                 }
-            } else {
-                valueEnd = index
-            }
-            let keyEnd = equalsAt >= 0 ? equalsAt : valueEnd
-            let key = trimmedString(bytes, itemStart, keyEnd)
-            let value = equalsAt >= 0 ? trimmedString(bytes, equalsAt + 1, valueEnd) : ""
-            if !key.isEmpty || !value.isEmpty {
-                if equalsAt < 0 {
-                    problems.append(Problem(
-                        .cpItemMalformed, .warning, offset: baseOffset + itemStart, field: key,
-                        "the data-area item \"\(key)\" has no \"=\"; it was kept with an empty value"))
-                } else if key.isEmpty {
-                    problems.append(Problem(
-                        .cpItemMalformed, .warning, offset: baseOffset + itemStart,
-                        "a data-area item has a value but no key; it was kept with an empty key"))
+                var span = ItemSpan(
+                    itemStart: itemStart, keyStart: itemStart, keyEnd: keyEnd,
+                    valueStart: valueStart, valueEnd: valueEnd, group: group, hasEquals: hasEquals)
+                if base[itemStart] == space || base[itemStart] == 0x09 || (keyEnd > itemStart && (base[keyEnd - 1] == space || base[keyEnd - 1] == 0x09)) {
+                    trim(bytes, &span.keyStart, &span.keyEnd)
                 }
-                items.append(CPItem(key: key, value: value, group: group))
+                if valueEnd > valueStart && (base[valueStart] == space || base[valueStart] == 0x09 || base[valueEnd - 1] == space || base[valueEnd - 1] == 0x09) {
+                    trim(bytes, &span.valueStart, &span.valueEnd)
+                }
+                if index < count {
+                    if base[index] == semicolon { group += 1 }
+                    index += 1
+                }
+                if span.keyStart < span.keyEnd || span.valueStart < span.valueEnd { return span }
             }
-            // Separator.
-            if index < count {
-                if bytes[index] == semicolon { group += 1 }
-                index += 1
-            }
+            return nil
+        }
+    }
+
+    /// Every item as strings, with problems for items that are not `key=value`.
+    static func parse(_ bytes: UnsafeRawBufferPointer, baseOffset: Int, problems: inout [Problem]) -> [CPItem] {
+        var items: [CPItem] = []
+        var walker = Items(bytes)
+        while let span = walker.next() {
+            let key = string(bytes, span.keyStart, span.keyEnd)
+            let value = string(bytes, span.valueStart, span.valueEnd)
+            if let problem = malformedProblem(span, key: key, baseOffset: baseOffset) { problems.append(problem) }
+            items.append(CPItem(key: key, value: value, group: span.group))
         }
         return items
     }
 
-    private static func closingSlashes(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
+    static func malformedProblem(_ span: ItemSpan, key: String, baseOffset: Int) -> Problem? {
+        if !span.hasEquals {
+            return Problem(
+                .cpItemMalformed, .warning, offset: baseOffset + span.itemStart, field: key,
+                "the data-area item \"\(key)\" has no \"=\"; it was kept with an empty value")
+        }
+        if span.keyStart == span.keyEnd {
+            return Problem(
+                .cpItemMalformed, .warning, offset: baseOffset + span.itemStart,
+                "a data-area item has a value but no key; it was kept with an empty key")
+        }
+        return nil
+    }
+
+    fileprivate static func closingSlashes(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int? {
         var index = from
         let count = bytes.count
         while index + 1 < count {
@@ -144,11 +188,21 @@ enum DataAreaParser {
     }
 
     @inline(__always)
-    static func trimmedString(_ bytes: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> String {
-        var start = from, end = to
+    static func trim(_ bytes: UnsafeRawBufferPointer, _ start: inout Int, _ end: inout Int) {
         while start < end && (bytes[start] == space || bytes[start] == 0x09) { start += 1 }
         while end > start && (bytes[end - 1] == space || bytes[end - 1] == 0x09) { end -= 1 }
-        if start == end { return "" }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func string(_ bytes: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> String {
+        if from >= to { return "" }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func trimmedString(_ bytes: UnsafeRawBufferPointer, _ from: Int, _ to: Int) -> String {
+        var start = from, end = to
+        trim(bytes, &start, &end)
+        return string(bytes, start, end)
     }
 }

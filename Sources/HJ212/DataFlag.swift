@@ -69,3 +69,22 @@ public enum DataFlag: Sendable, Hashable, RawRepresentable, Codable, CustomStrin
         try container.encode(rawValue)
     }
 }
+
+extension DataFlag {
+    /// The flag for a one-letter value, without making a string for the known letters.
+    @inline(__always)
+    init(byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "N"): self = .normal
+        case UInt8(ascii: "F"): self = .stopped
+        case UInt8(ascii: "M"): self = .maintenance
+        case UInt8(ascii: "S"): self = .manual
+        case UInt8(ascii: "D"): self = .fault
+        case UInt8(ascii: "C"): self = .calibration
+        case UInt8(ascii: "T"): self = .overRange
+        case UInt8(ascii: "B"): self = .communication
+        case UInt8(ascii: "P"): self = .powerFailure
+        default: self = .unknown(String(decoding: [byte], as: UTF8.self))
+        }
+    }
+}

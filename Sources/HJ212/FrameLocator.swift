@@ -125,6 +125,10 @@ public enum FrameLocator {
             guard buffer[index] == amp && buffer[index + 1] == amp else { index += 1; continue }
             var digits = 0
             while digits < 5 && index + 2 + digits < count && isHex(buffer[index + 2 + digits]) { digits += 1 }
+            if digits == 0 && index + 2 == count && !endOfInput {
+                // "&&" ends the buffer: its CRC may come with the next read, so resume at this "&&".
+                return needMoreOrGiveUp(buffer, endOfInput: endOfInput, cap: cap, resumeAt: index)
+            }
             if digits == 0 || digits > 4 { index += 1; continue }
             let after = index + 2 + digits
             if after == count && !endOfInput {

@@ -4,8 +4,6 @@
 /// and stored with the raw bytes; `isAccepted` says whether the policy accepts it.
 public struct Packet: Sendable, Hashable {
     public var header: Header
-    /// The data area's items in frame order (decrypted when the frame was encrypted).
-    public var dataArea: DataArea
     /// `DataTime`, readings by code, and the remaining items.
     public var content: DataContent
     /// The edition the frame was read by (from Flag bits 7..2; Flag-less frames read as 2005).
@@ -17,17 +15,66 @@ public struct Packet: Sendable, Hashable {
     /// Everything that deviates from the standard, as warnings or errors.
     public var problems: [Problem]
 
+    /// The (plaintext) bytes holding the data area, and where it sits in them. For a plain
+    /// frame these are the frame's own bytes, shared rather than copied.
+    var storage: [UInt8]
+    var dataAreaRange: Range<Int>
+
     public init(
         header: Header, dataArea: DataArea = DataArea(), content: DataContent = DataContent(), edition: Edition,
         wasEncrypted: Bool = false, crc: CRCCheck = CRCCheck(), problems: [Problem] = []
     ) {
         self.header = header
-        self.dataArea = dataArea
         self.content = content
         self.edition = edition
         self.wasEncrypted = wasEncrypted
         self.crc = crc
         self.problems = problems
+        storage = Array(dataArea.text.utf8)
+        dataAreaRange = 0..<storage.count
+    }
+
+    init(
+        header: Header, storage: [UInt8], dataAreaRange: Range<Int>, content: DataContent, edition: Edition,
+        wasEncrypted: Bool, crc: CRCCheck, problems: [Problem]
+    ) {
+        self.header = header
+        self.storage = storage
+        self.dataAreaRange = dataAreaRange
+        self.content = content
+        self.edition = edition
+        self.wasEncrypted = wasEncrypted
+        self.crc = crc
+        self.problems = problems
+    }
+
+    /// The data area's items in frame order (decrypted when the frame was encrypted).
+    public var dataArea: DataArea {
+        get {
+            var ignored: [Problem] = []
+            return storage.withUnsafeBytes { raw in
+                DataArea(items: DataAreaParser.parse(UnsafeRawBufferPointer(rebasing: raw[dataAreaRange]), baseOffset: 0, problems: &ignored))
+            }
+        }
+        set {
+            storage = Array(newValue.text.utf8)
+            dataAreaRange = 0..<storage.count
+        }
+    }
+
+    /// The data area's bytes, between `CP=&&` and the closing `&&` (plaintext).
+    public var dataAreaBytes: ArraySlice<UInt8> { storage[dataAreaRange] }
+
+    public static func == (lhs: Packet, rhs: Packet) -> Bool {
+        lhs.header == rhs.header && lhs.content == rhs.content && lhs.edition == rhs.edition
+            && lhs.wasEncrypted == rhs.wasEncrypted && lhs.crc == rhs.crc && lhs.problems == rhs.problems
+            && lhs.dataAreaBytes == rhs.dataAreaBytes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(header)
+        hasher.combine(content)
+        hasher.combine(dataAreaBytes)
     }
 
     /// True when no problem is an error under the policy used.

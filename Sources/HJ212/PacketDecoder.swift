@@ -34,57 +34,54 @@ public enum PacketDecoder {
             parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &problems)
         }
         if cpKey != nil && headerEnd > dataStart && bytes[headerEnd - 1] != UInt8(ascii: ";") {
-            problems.append(Problem(
-                .headerSeparator, .warning, offset: headerEnd, field: "CP",
-                "no \";\" before \"CP=\""))
+            problems.append(Problem(.headerSeparator, .warning, offset: headerEnd, field: "CP", "no \";\" before \"CP=\""))
         }
 
         // Edition from the Flag's version bits.
         let edition = readEdition(&header, problems: &problems)
 
-        // Decrypt the data area when it is encrypted (2025).
-        var cpBytes = Array(bytes[cpStart..<cpEnd])
+        // The plaintext: the frame itself, or the decrypted data area (2025).
+        var storage = bytes
+        var areaRange = cpStart..<cpEnd
+        var segmentRange = dataStart..<dataEnd
         var wasEncrypted = false
         var crcVerifiable = true
-        var segmentForCRC = Array(bytes[dataStart..<dataEnd])
-        if cpKey != nil && DataAreaCipher.isEncrypted(cpBytes) {
+        if cpKey != nil && DataAreaCipher.isEncrypted(bytes[cpStart..<cpEnd]) {
             wasEncrypted = true
             if let key = options.sm4Key {
-                switch DataAreaCipher.decrypt(cpBytes, key: key) {
+                switch DataAreaCipher.decrypt(Array(bytes[cpStart..<cpEnd]), key: key) {
                 case .success(let plain):
-                    cpBytes = plain
-                    segmentForCRC = Array(bytes[dataStart..<cpStart]) + plain + Array(bytes[cpEnd..<dataEnd])
-                    checkPlaintextLength(frame: frame, plaintextLength: segmentForCRC.count, problems: &problems)
+                    storage = Array(bytes[dataStart..<cpStart]) + plain + Array(bytes[cpEnd..<dataEnd])
+                    areaRange = (cpStart - dataStart)..<(cpStart - dataStart + plain.count)
+                    segmentRange = 0..<storage.count
+                    checkPlaintextLength(frame: frame, plaintextLength: storage.count, problems: &problems)
                     // The standard's 1024 limit is about the plaintext, not the 5-fold wire form.
-                    if segmentForCRC.count <= 1024 { problems.removeAll { $0.code == .lengthOverStandard } }
+                    if storage.count <= 1024 { problems.removeAll { $0.code == .lengthOverStandard } }
                 case .failure(let failure):
                     crcVerifiable = false
-                    cpBytes = []
+                    areaRange = cpStart..<cpStart
                     problems.append(decryptionProblem(failure, cpStart: cpStart))
                 }
             } else {
                 crcVerifiable = false
-                cpBytes = []
+                areaRange = cpStart..<cpStart
                 problems.append(Problem(
                     .encryptedWithoutKey, offset: cpStart, field: "CP",
                     "the data area is SM4-encrypted and no key is configured for this device, so its CRC cannot be checked and its data cannot be read. Add the device's sm4_key"))
             }
         }
 
-        // CRC over the (plaintext) data segment.
-        let crc = checkCRC(frame: frame, segment: segmentForCRC, verifiable: crcVerifiable, options: options, problems: &problems)
-
-        // Data area items and typed content.
-        let problemsBeforeCP = problems.count
-        let items = cpBytes.withUnsafeBytes { raw in
-            DataAreaParser.parse(raw, baseOffset: cpStart, problems: &problems)
+        // CRC over the (plaintext) data segment, then the typed content.
+        let crc: CRCCheck
+        let content: DataContent
+        (crc, content) = storage.withUnsafeBytes { raw in
+            let segment = UnsafeRawBufferPointer(rebasing: raw[segmentRange])
+            let crc = checkCRC(frame: frame, segment: segment, verifiable: crcVerifiable, options: options, problems: &problems)
+            let content = ContentReader.read(
+                UnsafeRawBufferPointer(rebasing: raw[areaRange]), baseOffset: wasEncrypted ? nil : areaRange.lowerBound,
+                header: &header, edition: edition, tables: options.tables, problems: &problems)
+            return (crc, content)
         }
-        if wasEncrypted {
-            // Offsets inside decrypted text do not point into the frame: the field says where.
-            for index in problemsBeforeCP..<problems.count { problems[index].offset = nil }
-        }
-        let content = ContentReader.read(
-            items: items, header: &header, edition: edition, tables: options.tables, problems: &problems)
 
         checkRequiredFields(header, edition: edition, problems: &problems)
 
@@ -94,7 +91,7 @@ public enum PacketDecoder {
             }
         }
         return Packet(
-            header: header, dataArea: DataArea(items: items), content: content, edition: edition,
+            header: header, storage: storage, dataAreaRange: areaRange, content: content, edition: edition,
             wasEncrypted: wasEncrypted, crc: crc, problems: problems)
     }
 
@@ -111,7 +108,7 @@ public enum PacketDecoder {
 
     static func parseHeader(_ bytes: UnsafeRawBufferPointer, baseOffset: Int, problems: inout [Problem]) -> Header {
         var header = Header()
-        var seen: Set<String> = []
+        var seen: UInt16 = 0
         var usedComma = false
         var index = 0
         let count = bytes.count
@@ -123,29 +120,37 @@ public enum PacketDecoder {
             index += 1
             var equals = start
             while equals < end && bytes[equals] != UInt8(ascii: "=") { equals += 1 }
-            let key = DataAreaParser.trimmedString(bytes, start, min(equals, end))
-            if key.isEmpty && equals >= end { continue }
+            var keyStart = start, keyEnd = min(equals, end)
+            DataAreaParser.trim(bytes, &keyStart, &keyEnd)
+            if keyStart == keyEnd && equals >= end { continue }
             guard equals < end else {
+                let key = DataAreaParser.string(bytes, keyStart, keyEnd)
                 problems.append(Problem(
                     .headerFieldMalformed, .warning, offset: baseOffset + start, field: key,
                     "the header field \"\(key)\" has no \"=\"; it was ignored"))
                 continue
             }
-            let value = DataAreaParser.trimmedString(bytes, equals + 1, end)
-            guard !seen.contains(key) else {
-                problems.append(Problem(
-                    .duplicateHeaderField, .warning, offset: baseOffset + start, field: key,
-                    "the header field \(key) appears twice; the first value was kept"))
-                continue
+            var valueStart = equals + 1, valueEnd = end
+            DataAreaParser.trim(bytes, &valueStart, &valueEnd)
+            let field = HeaderKey(bytes, keyStart, keyEnd)
+            if field != .other {
+                guard seen & field.bit == 0 else {
+                    let key = DataAreaParser.string(bytes, keyStart, keyEnd)
+                    problems.append(Problem(
+                        .duplicateHeaderField, .warning, offset: baseOffset + start, field: key,
+                        "the header field \(key) appears twice; the first value was kept"))
+                    continue
+                }
+                seen |= field.bit
             }
-            seen.insert(key)
-            switch key {
-            case "QN": header.qn = value
-            case "ST": header.st = value
-            case "CN": header.cn = value
-            case "PW": header.pw = value
-            case "MN": header.mn = value
-            case "Flag":
+            let value = DataAreaParser.string(bytes, valueStart, valueEnd)
+            switch field {
+            case .qn: header.qn = value
+            case .st: header.st = value
+            case .cn: header.cn = value
+            case .pw: header.pw = value
+            case .mn: header.mn = value
+            case .flag:
                 header.flagText = value
                 if let number = UInt8(value) {
                     header.flag = PacketFlag(rawValue: number)
@@ -154,10 +159,11 @@ public enum PacketDecoder {
                         .flagNotNumeric, .warning, offset: baseOffset + equals + 1, field: "Flag",
                         "Flag is \"\(value)\", not a number from 0 to 255; it was ignored"))
                 }
-            case "PNUM": header.pnum = splitNumber(value, field: "PNUM", offset: baseOffset + equals + 1, problems: &problems)
-            case "PNO": header.pno = splitNumber(value, field: "PNO", offset: baseOffset + equals + 1, problems: &problems)
-            case "RF": header.rf = value
-            default:
+            case .pnum: header.pnum = splitNumber(value, field: "PNUM", offset: baseOffset + equals + 1, problems: &problems)
+            case .pno: header.pno = splitNumber(value, field: "PNO", offset: baseOffset + equals + 1, problems: &problems)
+            case .rf: header.rf = value
+            case .other:
+                let key = DataAreaParser.string(bytes, keyStart, keyEnd)
                 header.otherFields.append(CPItem(key: key, value: value, group: 0))
                 problems.append(Problem(
                     .unknownHeaderField, .warning, offset: baseOffset + start, field: key,
@@ -170,6 +176,44 @@ public enum PacketDecoder {
                 "header fields are separated by \",\" instead of \";\""))
         }
         return header
+    }
+
+    /// The header field names, recognised from their bytes.
+    enum HeaderKey {
+        case qn, st, cn, pw, mn, flag, pnum, pno, rf, other
+
+        init(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) {
+            var packed: UInt32 = 0
+            guard end - start <= 4 else { self = .other; return }
+            for index in start..<end { packed = packed << 8 | UInt32(bytes[index]) }
+            switch packed {
+            case 0x514E: self = .qn
+            case 0x5354: self = .st
+            case 0x434E: self = .cn
+            case 0x5057: self = .pw
+            case 0x4D4E: self = .mn
+            case 0x466C_6167: self = .flag
+            case 0x504E_554D: self = .pnum
+            case 0x504E4F: self = .pno
+            case 0x5246: self = .rf
+            default: self = .other
+            }
+        }
+
+        var bit: UInt16 {
+            switch self {
+            case .qn: 1
+            case .st: 2
+            case .cn: 4
+            case .pw: 8
+            case .mn: 16
+            case .flag: 32
+            case .pnum: 64
+            case .pno: 128
+            case .rf: 256
+            case .other: 0
+            }
+        }
     }
 
     static func splitNumber(_ value: String, field: String, offset: Int, problems: inout [Problem]) -> Int? {
@@ -241,7 +285,7 @@ public enum PacketDecoder {
 
     // MARK: - CRC and length
 
-    private static func checkCRC(frame: RawFrame, segment: [UInt8], verifiable: Bool, options: DecodeOptions, problems: inout [Problem]) -> CRCCheck {
+    private static func checkCRC(frame: RawFrame, segment: UnsafeRawBufferPointer, verifiable: Bool, options: DecodeOptions, problems: inout [Problem]) -> CRCCheck {
         let sentBytes = frame.bytes[frame.dataEnd...]
         var check = CRCCheck(sent: String(decoding: sentBytes, as: UTF8.self))
         guard verifiable else { return check }

@@ -120,11 +120,30 @@ public enum NumberFormatter212 {
             return (value < 0 && integer != 0 ? "-" : "") + text
         }
         let text = value.description
-        if text.contains("e") || text.contains("E") {
-            var fixed = format(value, decimals: 12)
-            while fixed.contains(".") && (fixed.hasSuffix("0") || fixed.hasSuffix(".")) { fixed.removeLast() }
-            return fixed
+        if let exponentMark = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            return withoutExponent(mantissa: text[..<exponentMark], exponent: text[text.index(after: exponentMark)...])
         }
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
+    /// `1.5e-07` as `0.00000015`, `1e+16` as `10000000000000000`: the same digits, the point moved.
+    private static func withoutExponent(mantissa: Substring, exponent: Substring) -> String {
+        let negative = mantissa.hasPrefix("-")
+        let unsigned = negative ? mantissa.dropFirst() : mantissa
+        let point = unsigned.firstIndex(of: ".") ?? unsigned.endIndex
+        let integerDigits = unsigned[..<point]
+        let fractionDigits = point < unsigned.endIndex ? unsigned[unsigned.index(after: point)...] : ""
+        var digits = String(integerDigits + fractionDigits)
+        var pointAt = integerDigits.count + (Int(exponent) ?? 0)
+        if pointAt <= 0 {
+            digits = String(repeating: "0", count: 1 - pointAt) + digits
+            pointAt = 1
+        }
+        if pointAt >= digits.count { digits += String(repeating: "0", count: pointAt - digits.count) }
+        var result = String(digits.prefix(pointAt))
+        var fraction = Substring(digits.dropFirst(pointAt))
+        while fraction.hasSuffix("0") { fraction = fraction.dropLast() }
+        if !fraction.isEmpty { result += "." + fraction }
+        return (negative ? "-" : "") + result
     }
 }

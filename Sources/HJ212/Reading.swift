@@ -41,6 +41,59 @@ public struct Reading: Sendable, Hashable {
         }
     }
 
+    /// The typed numeric values.
+    public enum NumericField: UInt8, Sendable, Hashable, CaseIterable {
+        case rtd, min, avg, max, cou, zsRtd, zsMin, zsAvg, zsMax, rawAvg
+
+        /// The suffix as written in frames.
+        public var suffix: String {
+            switch self {
+            case .rtd: "Rtd"
+            case .min: "Min"
+            case .avg: "Avg"
+            case .max: "Max"
+            case .cou: "Cou"
+            case .zsRtd: "ZsRtd"
+            case .zsMin: "ZsMin"
+            case .zsAvg: "ZsAvg"
+            case .zsMax: "ZsMax"
+            case .rawAvg: "RawAvg"
+            }
+        }
+    }
+
+    /// A typed numeric value.
+    public subscript(field: NumericField) -> Double? {
+        @inline(__always) get {
+            switch field {
+            case .rtd: rtd
+            case .min: min
+            case .avg: avg
+            case .max: max
+            case .cou: cou
+            case .zsRtd: zsRtd
+            case .zsMin: zsMin
+            case .zsAvg: zsAvg
+            case .zsMax: zsMax
+            case .rawAvg: rawAvg
+            }
+        }
+        @inline(__always) set {
+            switch field {
+            case .rtd: rtd = newValue
+            case .min: min = newValue
+            case .avg: avg = newValue
+            case .max: max = newValue
+            case .cou: cou = newValue
+            case .zsRtd: zsRtd = newValue
+            case .zsMin: zsMin = newValue
+            case .zsAvg: zsAvg = newValue
+            case .zsMax: zsMax = newValue
+            case .rawAvg: rawAvg = newValue
+            }
+        }
+    }
+
     /// The standard numeric suffixes, in the order the standard lists them.
     public static let numericSuffixes: [String] = ["Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "RawAvg"]
 

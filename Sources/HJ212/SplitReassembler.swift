@@ -93,12 +93,13 @@ public struct SplitReassembler: Sendable {
         guard var merged = pieces.first else { preconditionFailure("merge needs at least one piece") }
         merged.header.pnum = nil
         merged.header.pno = nil
+        var area = merged.dataArea
         for piece in pieces.dropFirst() {
-            let groupOffset = (merged.dataArea.items.map(\.group).max() ?? -1) + 1
+            let groupOffset = (area.items.map(\.group).max() ?? -1) + 1
             for item in piece.dataArea.items where item.key != "DataTime" {
                 var moved = item
                 moved.group += groupOffset
-                merged.dataArea.items.append(moved)
+                area.items.append(moved)
             }
             for reading in piece.content.readings {
                 if let index = merged.content.readings.firstIndex(where: { $0.rawCode == reading.rawCode && $0.polId == reading.polId }) {
@@ -110,6 +111,7 @@ public struct SplitReassembler: Sendable {
             merged.content.fields += piece.content.fields
             merged.problems += piece.problems.filter { !merged.problems.contains($0) }
         }
+        merged.dataArea = area
         return merged
     }
 }

@@ -25,3 +25,44 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     return 0
 }
+
+#if FUZZING
+// Built with -sanitize=fuzzer: SwiftPM links the module's entry point as `main`, so hand
+// control to libFuzzer's driver from there.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+) -> Int32
+
+@_cdecl("HJ212Fuzz_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { fuzzOneInput($0, $1) }
+}
+#else
+import Foundation
+
+/// Without the fuzzer: replays the files named on the command line through the same entry
+/// point, so a crash file from a fuzzing run becomes a reproducible case.
+@main
+struct FuzzReplay {
+    static func main() {
+        var replayed = 0
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
+                continue
+            }
+            let bytes = [UInt8](data)
+            _ = bytes.withUnsafeBufferPointer { buffer in
+                fuzzOneInput(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, buffer.count)
+            }
+            replayed += 1
+        }
+        print("replayed \(replayed) input(s) without a crash")
+    }
+}
+#endif
