@@ -18,6 +18,16 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // OpenSSL's EVP API, used for SM4-ECB (HJ 212-2025 data-area encryption).
@@ -48,18 +58,72 @@ let package = Package(
             dependencies: ["COpenSSL", "HJ212Tables"],
             swiftSettings: swiftSettings
         ),
+        // The gateway's YAML configuration: registry, limits, storage, validated with line numbers.
+        // (Named GatewayConfig: swift-configuration, which Hummingbird uses, owns "Configuration".)
+        .target(
+            name: "GatewayConfig",
+            dependencies: [
+                "HJ212",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/Configuration",
+            swiftSettings: swiftSettings
+        ),
+        // Durable storage of readings, rejects and device state behind one async protocol.
+        .target(
+            name: "Store",
+            dependencies: [
+                "HJ212",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Device times (Beijing local, no zone) to instants and back, in the configured zone.
+        .target(
+            name: "LocalTime",
+            dependencies: ["HJ212"],
+            swiftSettings: swiftSettings
+        ),
+        // The TCP ingest: framing on NIO, admission, group commit, acknowledgements after commit.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "HJ212", "Store", "LocalTime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The http listener: /metrics, /health, and (issue 6) the public disclosure site. Read-only.
+        .target(
+            name: "PublicHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Output formatting shared by the CLI commands: JSON, CSV and tables, ISO times with offsets.
         .target(
             name: "Reports",
-            dependencies: ["HJ212"],
+            dependencies: ["HJ212", "LocalTime"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "HJ212Command",
             dependencies: [
-                "HJ212",
-                "Reports",
+                "HJ212", "Reports", "LocalTime", "GatewayConfig", "Store", "Gateway", "PublicHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -80,6 +144,32 @@ let package = Package(
             name: "HJ212Tests",
             dependencies: ["HJ212", "Reports"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayConfigTests",
+            dependencies: ["GatewayConfig"],
+            path: "Tests/ConfigurationTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Store", "HJ212", "LocalTime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["HJ212Command"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -19,16 +19,17 @@ struct DecodeBenchmark {
         let key = SM4Key(hex: "30303030303030303030303030303030")!
 
         let minute = corpus(kind: .minuteGas, megabytes: megabytes, key: key)
-        let realtime = corpus(kind: .realtimeWater, megabytes: megabytes, key: key)
-        let old = corpus(kind: .edition2005, megabytes: megabytes, key: key)
-        let plainMix = interleave([minute, realtime, old], megabytes: megabytes)
-        let encrypted = corpus(kind: .encrypted2025, megabytes: max(4, megabytes / 4), key: key)
+        let realtime = corpus(kind: .realtimeWater, megabytes: only == nil || only == "real" ? megabytes : 0, key: key)
+        let old = corpus(kind: .edition2005, megabytes: only == nil || only == "2005" ? megabytes : 0, key: key)
+        let plainMix = interleave([minute, realtime, old], megabytes: only == nil || only == "plain" || only == "framing" ? megabytes : 0)
+        let encrypted = corpus(kind: .encrypted2025, megabytes: only == nil || only == "encrypted" ? max(4, megabytes / 4) : 0, key: key)
 
         print("hj212 decode benchmark (release build, one core, best of \(repeats))")
         print("frames are scanned from 64 KiB reads, CRC-checked, header + CP parsed, readings typed")
         print("")
         var rows: [[String]] = []
         for (name, stream, decode) in [
+
             ("plain mix (minute 10-pollutant, real-time, 2005)", plainMix, true),
             ("minute frames, 10 pollutants (2017)", minute.bytes, true),
             ("real-time frames (2017)", realtime.bytes, true),
@@ -94,7 +95,7 @@ struct DecodeBenchmark {
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             best = min(best, seconds)
         }
-        precondition(accepted == frames, "every benchmark frame must decode cleanly (\(accepted) of \(frames))")
+        precondition(frames > 0 && accepted == frames, "every benchmark frame must decode cleanly (\(accepted) of \(frames))")
         return Result(
             megabytesPerSecond: Double(stream.count) / 1_000_000 / best,
             framesPerSecond: Double(frames) / best, frames: frames)
@@ -182,7 +183,7 @@ struct DecodeBenchmark {
         var out: [UInt8] = []
         var offsets = Array(repeating: 0, count: corpora.count)
         var indices = Array(repeating: 0, count: corpora.count)
-        while out.count < megabytes * 1_000_000 {
+        while out.count < megabytes * 1_000_000 && corpora.allSatisfy({ !$0.frameLengths.isEmpty }) {
             for (which, corpus) in corpora.enumerated() where indices[which] < corpus.frameLengths.count {
                 let length = corpus.frameLengths[indices[which]]
                 out += corpus.bytes[offsets[which]..<(offsets[which] + length)]

@@ -52,7 +52,8 @@ enum ContentReader {
                   in: &readings[current], problems: &problems)
         }
         content.readings = readings
-        if content.dataTimeText == nil, let kind = content.kind, kind.isMeasurement {
+        // Only readings need dating: a platform's request with the same CN (2011 start, 2061 history) has none.
+        if content.dataTimeText == nil, !readings.isEmpty, let kind = content.kind, kind.isMeasurement {
             problems.append(Problem(
                 .missingDataTime, field: "DataTime",
                 "the data upload has no DataTime, so its readings cannot be dated"))

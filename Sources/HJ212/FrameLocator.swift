@@ -70,6 +70,8 @@ public enum FrameLocator {
 
         // 2. The 4-digit length.
         guard count >= 6 else {
+            // "##" followed by a non-digit is junk however few bytes follow (as below for 6 or more).
+            for index in 2..<count where buffer[index] < 0x30 || buffer[index] > 0x39 { return .junk(count: 1) }
             if endOfInput {
                 return .malformed(consumed: count, kept: count, problem: truncated(count))
             }
@@ -122,6 +124,14 @@ public enum FrameLocator {
         var index = max(6, resumeAt)
         let limit = min(count, cap + 8)
         while index + 1 < limit {
+            if buffer[index] == hash && buffer[index + 1] == hash {
+                // A whole frame starting here means this one was cut off before its end.
+                switch frameStarts(buffer, at: index, endOfInput: endOfInput) {
+                case .yes: return .malformed(consumed: index, kept: min(index, cap), problem: cutOff(index))
+                case .undecided: return needMoreOrGiveUp(buffer, endOfInput: endOfInput, cap: cap, resumeAt: index)
+                case .no: break
+                }
+            }
             guard buffer[index] == amp && buffer[index + 1] == amp else { index += 1; continue }
             var digits = 0
             while digits < 5 && index + 2 + digits < count && isHex(buffer[index + 2 + digits]) { digits += 1 }
@@ -167,6 +177,34 @@ public enum FrameLocator {
             return .malformed(consumed: next, kept: min(next, cap), problem: truncated(next))
         }
         return .needMore(resumeAt: resumeAt)
+    }
+
+    private enum Verdict { case yes, no, undecided }
+
+    /// Whether a frame that checks out on the strict path (length, 4 hex CRC digits, terminator)
+    /// starts at `start`.
+    private static func frameStarts(_ buffer: UnsafeRawBufferPointer, at start: Int, endOfInput: Bool) -> Verdict {
+        let count = buffer.count
+        var declared = 0
+        for index in (start + 2)..<(start + 6) {
+            guard index < count else { return endOfInput ? .no : .undecided }
+            guard buffer[index] >= 0x30 && buffer[index] <= 0x39 else { return .no }
+            declared = declared * 10 + Int(buffer[index] - 0x30)
+        }
+        let crcStart = start + 6 + declared
+        guard crcStart + 4 <= count else { return endOfInput ? .no : .undecided }
+        guard allHex(buffer, crcStart, crcStart + 4) else { return .no }
+        switch terminator(buffer, at: crcStart + 4, endOfInput: endOfInput) {
+        case .found: return .yes
+        case .incomplete: return .undecided
+        case .notTerminator: return .no
+        }
+    }
+
+    private static func cutOff(_ count: Int) -> Problem {
+        Problem(
+            .frameTruncated, offset: count,
+            "the frame was cut off after \(count) bytes: a whole new frame starts there, before this one's \"&&\" + CRC + CR LF. The device or the link lost the rest of it; the \(count) bytes were dropped")
     }
 
     private static func truncated(_ count: Int) -> Problem {

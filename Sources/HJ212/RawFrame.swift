@@ -50,4 +50,11 @@ public struct MalformedFrame: Sendable, Hashable {
     public var droppedBytes: Int
     public var problem: Problem
     public var streamOffset: Int
+
+    public init(bytes: [UInt8], droppedBytes: Int, problem: Problem, streamOffset: Int) {
+        self.bytes = bytes
+        self.droppedBytes = droppedBytes
+        self.problem = problem
+        self.streamOffset = streamOffset
+    }
 }

@@ -108,6 +108,10 @@ public enum DataAreaCipher {
             return .failure(.malformed(offset: index, reason: "expected \"{\""))
         }
         index += 1
+        if index < area.count && area[index] == UInt8(ascii: "}") {
+            // "{}": no whole block (what `encrypt` writes for a data area under 16 bytes); the rest is clear.
+            return .success(Array(area[(index + 1)...]))
+        }
         var cipher: [UInt8] = []
         cipher.reserveCapacity(area.count / 5)
         while true {

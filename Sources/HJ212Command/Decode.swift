@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HJ212
 import Reports
+import LocalTime
 
 extension HJ212Command {
     /// `hj212 decode`: what did this device send?

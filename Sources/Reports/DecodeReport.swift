@@ -1,4 +1,5 @@
 import HJ212
+import LocalTime
 
 /// The field engineer's answer to "what did this device send?": the verdict and the content of
 /// each frame, as JSON (keys per design.md §3) or as a readable text block.

@@ -1,0 +1,189 @@
+import HJ212
+import LocalTime
+import Logging
+import NIOCore
+import Store
+
+/// Decides what one frame from a connection leads to: admission by MN and password, decoding
+/// with the device's options, storage through the group committer, and the answer the
+/// standard requires, sent only after the commit.
+struct FrameProcessor: Sendable {
+    /// What the connection should do after a frame.
+    enum Action: Sendable {
+        /// The frame was valid; send the answer, if any.
+        case accepted(reply: [UInt8]?)
+        /// The frame was refused and recorded as a reject.
+        case refused
+        /// Stop reading: the source is blocked (wrong passwords).
+        case close(reason: String)
+    }
+
+    let settings: GatewaySettings
+    let registry: DeviceRegistry
+    let committer: GroupCommitter
+    let access: AccessGuard
+    let timeZone: LocalTimeZone
+    let metrics: GatewayMetrics
+    let sessions: SessionRegistry
+
+    struct Context: Sendable {
+        var connection: String
+        var peer: String
+        var address: String
+        var logger: Logger
+        var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    }
+
+    func process(_ frame: RawFrame, context: Context, reassembler: inout SplitReassembler, now: Double, wallMillis: Int64) async -> Action {
+        let header = PacketDecoder.peekHeader(frame)
+        let mn = header.mn ?? ""
+
+        // Admission: a registered MN with its password, or an unregistered one when allowed.
+        let device = registry.device(mn)
+        if device == nil && !settings.acceptUnregistered {
+            await reject(frame, context: context, mn: header.mn, reason: "unknown_mn", at: wallMillis,
+                         detail: header.mn == nil
+                            ? "the frame has no MN, so the device cannot be identified; it was not stored"
+                            : "MN \(mn) is not in the registry; the frame was not stored or acknowledged. Register the device in the configuration (enterprises → outlets → devices), or set unregistered: accept while onboarding")
+            return .refused
+        }
+        if let device, !ConstantTime.equals(header.pw ?? "", device.password) {
+            await reject(frame, context: context, mn: mn, reason: "wrong_password", at: wallMillis,
+                         detail: "the password (PW) does not match the one registered for MN \(mn); the frame was not stored or acknowledged. Check the logger's access password")
+            let verdict = access.badPassword(address: context.address, now: now)
+            if verdict.blocked {
+                context.logger.warning("source blocked after repeated wrong passwords", metadata: ["mn": "\(mn)"])
+                return .close(reason: "blocked_for_bad_passwords")
+            }
+            if verdict.delaySeconds > 0 { try? await Task.sleep(for: .milliseconds(Int(verdict.delaySeconds * 1000))) }
+            return .refused
+        }
+
+        // Decode with the device's options.
+        let options = DecodeOptions(
+            policy: device?.policy ?? settings.policy, extraCRCAlgorithms: device?.extraCRC ?? [],
+            sm4Key: device?.sm4Key)
+        let packet = PacketDecoder.decode(frame, options: options)
+        guard packet.isAccepted else {
+            let first = packet.errors.first
+            await reject(frame, context: context, mn: header.mn, reason: first?.code.rawValue ?? "refused", at: wallMillis,
+                         detail: packet.errors.map(\.message).joined(separator: "; "))
+            return .refused
+        }
+        if !packet.problems.isEmpty {
+            context.logger.debug("frame accepted with warnings", metadata: [
+                "mn": "\(mn)", "warnings": "\(packet.problems.map(\.code.rawValue).joined(separator: ","))",
+            ])
+        }
+        let cn = packet.header.cn ?? ""
+        if let device {
+            await sessions.attach(
+                mn: mn, connection: context.connection, writer: context.writer, edition: packet.edition,
+                st: packet.header.st ?? "32", password: device.password)
+        }
+        let answerWanted = packet.header.flag?.answerWanted ?? false
+        await committer.record(DeviceEvent(
+            kind: .seen, mn: mn, atMillis: wallMillis, qn: packet.header.qn, cn: cn,
+            connection: context.connection, peer: context.peer))
+
+        switch cn {
+        case "9011", "9012":
+            // A device's answers to our commands, recorded against the command's QN.
+            let qn = packet.header.qn ?? packet.dataArea["QN"]
+            let detail = packet.content.fields.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+            await committer.record(DeviceEvent(
+                kind: .commandAnswer, mn: mn, atMillis: wallMillis, qn: qn, cn: cn,
+                connection: context.connection, peer: context.peer, detail: detail))
+            await sessions.answered(mn: mn, qn: qn, cn: cn, detail: detail)
+            metrics.frame("answer")
+            return .accepted(reply: nil)
+        case "9013", "9014":
+            metrics.frame("answer")
+            return .accepted(reply: nil)
+        case "9015", "9021":
+            metrics.frame("heartbeat")
+            if answerWanted && settings.answerHeartbeats {
+                return .accepted(reply: Reply.notificationAck(to: packet.header, edition: packet.edition).encode())
+            }
+            return .accepted(reply: nil)
+        case "1013":
+            metrics.frame("other")
+            return .accepted(reply: Reply.notificationAck(to: packet.header, edition: packet.edition).encode())
+        default:
+            break
+        }
+
+        // Data uploads: store, then answer.
+        if let kind = packet.kind, let dataTime = packet.content.dataTime {
+            if packet.header.pnum != nil {
+                track(split: packet, reassembler: &reassembler, now: now, logger: context.logger)
+            }
+            let backfill: Backfill = packet.header.isBackfill
+                ? .rf
+                : (await sessions.isHistoryAnswer(mn: mn, cn: cn, dataTime: dataTime) ? .historyAnswer : .live)
+            let ingest = IngestFrame(
+                mn: mn, qn: packet.header.qn, cn: cn, kind: kind, dataTime: dataTime,
+                dataTimeUnix: timeZone.unixTime(dataTime), edition: packet.edition, backfill: backfill,
+                receivedAtMillis: wallMillis, connection: context.connection, peer: context.peer,
+                readings: packet.content.readings)
+            let started = ContinuousClock.now
+            do {
+                let outcome = try await committer.submit(ingest)
+                metrics.frame(outcome.inserted == 0 && outcome.duplicates > 0 ? "duplicate" : (answerWanted ? "acked" : "stored"))
+                if answerWanted {
+                    metrics.ackLatency.recordNanoseconds(nanoseconds(since: started))
+                    return .accepted(reply: Reply.dataAck(to: packet.header, edition: packet.edition).encode())
+                }
+                return .accepted(reply: nil)
+            } catch {
+                context.logger.error("upload not stored, so not acknowledged", metadata: ["mn": "\(mn)", "error": "\(error)"])
+                return .accepted(reply: nil)
+            }
+        }
+
+        // Anything else the device sent that asks for an answer gets the data answer.
+        metrics.frame("other")
+        if answerWanted, !cn.hasPrefix("90") {
+            return .accepted(reply: Reply.dataAck(to: packet.header, edition: packet.edition).encode())
+        }
+        return .accepted(reply: nil)
+    }
+
+    func reject(_ frame: RawFrame, context: Context, mn: String?, reason: String, at millis: Int64, detail: String) async {
+        metrics.frame("rejected")
+        metrics.reject(reason)
+        context.logger.info("frame rejected", metadata: ["reason": "\(reason)", "mn": "\(mn ?? "-")"])
+        await committer.record(RejectRecord(
+            receivedAtMillis: millis, peer: context.peer, mn: mn, reason: reason, detail: detail, raw: frame.bytes))
+    }
+
+    func reject(_ malformed: MalformedFrame, context: Context, at millis: Int64) async {
+        metrics.frame("rejected")
+        metrics.reject(malformed.problem.code.rawValue)
+        await committer.record(RejectRecord(
+            receivedAtMillis: millis, peer: context.peer, mn: nil, reason: malformed.problem.code.rawValue,
+            detail: malformed.problem.message, raw: malformed.bytes))
+    }
+
+    private func track(split packet: Packet, reassembler: inout SplitReassembler, now: Double, logger: Logger) {
+        switch reassembler.add(packet, now: now) {
+        case .complete(let merged, let pieces):
+            logger.debug("split packet complete", metadata: [
+                "mn": "\(merged.header.mn ?? "-")", "pieces": "\(pieces.count)", "readings": "\(merged.content.readings.count)",
+            ])
+        case .duplicatePiece, .pending, .whole:
+            break
+        }
+    }
+
+    /// Reports split packets whose pieces stopped coming.
+    func expireSplits(_ reassembler: inout SplitReassembler, now: Double, logger: Logger) {
+        for incomplete in reassembler.expire(now: now) {
+            metrics.incompleteSplits.increment()
+            logger.warning("split packet incomplete: missing pieces never arrived", metadata: [
+                "key": "\(incomplete.key)", "expected": "\(incomplete.expected)",
+                "received": "\(incomplete.received.map(String.init).joined(separator: ","))",
+            ])
+        }
+    }
+}

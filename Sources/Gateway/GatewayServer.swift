@@ -1,0 +1,174 @@
+import Foundation
+import HJ212
+import LocalTime
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The device port: a SwiftNIO TCP server. Each connection frames bytes on the event loop,
+/// then a task per connection admits, stores and answers frames one by one.
+public final class GatewayServer: Sendable {
+    public let settings: GatewaySettings
+    let processor: FrameProcessor
+    let access: AccessGuard
+    let logger: Logger
+    let metrics: GatewayMetrics
+    private let counter = NIOLockedValueBox(0)
+
+    public init(
+        settings: GatewaySettings, registry: DeviceRegistry, committer: GroupCommitter, access: AccessGuard,
+        sessions: SessionRegistry, timeZone: LocalTimeZone, logger: Logger, metrics: GatewayMetrics
+    ) {
+        self.settings = settings
+        self.access = access
+        self.logger = logger
+        self.metrics = metrics
+        processor = FrameProcessor(
+            settings: settings, registry: registry, committer: committer, access: access, timeZone: timeZone,
+            metrics: metrics, sessions: sessions)
+    }
+
+    /// A bound listener, ready to accept.
+    public struct Listener: Sendable {
+        let channel: NIOAsyncChannel<NIOAsyncChannel<InboundEvent, ByteBuffer>, Never>
+        /// The port actually bound (useful with port 0).
+        public var port: Int { channel.channel.localAddress?.port ?? 0 }
+    }
+
+    /// Binds the device port.
+    public func bind(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Listener {
+        let framing = settings.framing
+        let idle = settings.idleTimeoutSeconds
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .bind(host: settings.host, port: settings.port) { child in
+                child.eventLoop.makeCompletedFuture {
+                    let operations = child.pipeline.syncOperations
+                    try operations.addHandler(ByteToMessageHandler(
+                        HJ212FrameDecoder(options: framing), maximumBufferSize: framing.maximumFrameBytes * 2 + 65_536))
+                    try operations.addHandler(IdleStateHandler(readTimeout: .seconds(idle)))
+                    try operations.addHandler(IdleConnectionCloser())
+                    return try NIOAsyncChannel<InboundEvent, ByteBuffer>(
+                        wrappingChannelSynchronously: child,
+                        configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
+                }
+            }
+        logger.info("device port listening", metadata: ["address": "\(settings.host):\(channel.channel.localAddress?.port ?? 0)"])
+        return Listener(channel: channel)
+    }
+
+    /// Accepts connections until the listener closes or graceful shutdown begins.
+    public func run(_ listener: Listener) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            try await listener.channel.executeThenClose { inbound in
+                for try await connection in inbound.cancelOnGracefulShutdown() {
+                    let id = counter.withLockedValue { value -> Int in
+                        value += 1
+                        return value
+                    }
+                    group.addTask { await self.serve(connection, id: id) }
+                }
+            }
+        }
+        logger.info("device port closed")
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<InboundEvent, ByteBuffer>, id: Int) async {
+        let remote = connection.channel.remoteAddress
+        let address = remote?.ipAddress ?? "unknown"
+        let peer = "\(address):\(remote?.port ?? 0)"
+        let name = "\(settings.nodeName)/\(id)"
+        var logger = self.logger
+        logger[metadataKey: "connection"] = "\(name)"
+        logger[metadataKey: "peer"] = "\(peer)"
+
+        if let refusal = access.open(address: address, now: monotonicSeconds()) {
+            metrics.connectionsRefused.increment()
+            logger.info("connection refused", metadata: ["reason": "\(refusal.rawValue)"])
+            try? await connection.channel.close()
+            return
+        }
+        metrics.connectionsOpened.increment()
+        metrics.connectionsActive.record(access.activeConnections)
+        let lastValid = NIOLockedValueBox(monotonicSeconds())
+        let limit = settings.noValidFrameSeconds
+        let watchdog = connection.channel.eventLoop.scheduleRepeatedTask(
+            initialDelay: .milliseconds(Int64(limit * 1000)), delay: .milliseconds(Int64(max(1, limit / 4) * 1000))
+        ) { [channel = connection.channel, logger] _ in
+            if monotonicSeconds() - lastValid.withLockedValue({ $0 }) > limit {
+                logger.info("closing: no valid frame in \(Int(limit)) s")
+                channel.close(promise: nil)
+            }
+        }
+        defer {
+            watchdog.cancel()
+            access.close(address: address)
+            metrics.connectionsClosed.increment()
+            metrics.connectionsActive.record(access.activeConnections)
+        }
+
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                let context = FrameProcessor.Context(connection: name, peer: peer, address: address, logger: logger, writer: outbound)
+                var reassembler = SplitReassembler(timeout: settings.splitTimeoutSeconds)
+                var junkSinceValid = 0
+                defer { Task { await processor.sessions.detach(connection: name) } }
+                loop: for try await event in inbound.cancelOnGracefulShutdown() {
+                    let now = monotonicSeconds()
+                    switch event {
+                    case .junk(let count):
+                        metrics.junkBytes.increment(by: count)
+                        junkSinceValid += count
+                    case .malformed(let malformed):
+                        junkSinceValid += malformed.droppedBytes
+                        await processor.reject(malformed, context: context, at: wallClockMillis())
+                    case .frame(let frame):
+                        let action = await processor.process(
+                            frame, context: context, reassembler: &reassembler, now: now, wallMillis: wallClockMillis())
+                        switch action {
+                        case .refused:
+                            junkSinceValid += frame.bytes.count
+                        case .accepted(let reply):
+                            junkSinceValid = 0
+                            lastValid.withLockedValue { $0 = now }
+                            if let reply { try await outbound.write(ByteBuffer(bytes: reply)) }
+                        case .close(let reason):
+                            logger.info("closing connection", metadata: ["reason": "\(reason)"])
+                            break loop
+                        }
+                    }
+                    if junkSinceValid > settings.junkBytesLimit {
+                        logger.info("closing: \(junkSinceValid) bytes without a valid frame")
+                        break loop
+                    }
+                    if reassembler.pendingCount > 0 {
+                        processor.expireSplits(&reassembler, now: now, logger: logger)
+                    }
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+}
+
+/// Seconds on a monotonic clock.
+func monotonicSeconds() -> Double {
+    let now = ContinuousClock.now - ContinuousClock.Instant.zeroReference
+    return Double(now.components.seconds) + Double(now.components.attoseconds) / 1e18
+}
+
+extension ContinuousClock.Instant {
+    static let zeroReference = ContinuousClock.now
+}
+
+/// Wall-clock milliseconds since 1970 (reception times are wall-clock).
+func wallClockMillis() -> Int64 {
+    Int64((Date().timeIntervalSince1970 * 1000).rounded())
+}

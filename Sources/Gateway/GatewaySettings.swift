@@ -1,0 +1,43 @@
+import HJ212
+
+/// How the TCP ingest behaves: where it listens, what it tolerates, and its bounds.
+public struct GatewaySettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// A name for this node, prefixed to connection ids (`node1/42`).
+    public var nodeName: String
+    public var framing: FramingOptions
+    /// The decode policy for devices that do not set their own.
+    public var policy: DecodePolicy
+    /// Store data from devices not in the registry (recorded as pending) instead of refusing it.
+    public var acceptUnregistered: Bool
+    /// Close a connection that sends nothing for this long.
+    public var idleTimeoutSeconds: Int64
+    /// Close a connection after this many bytes without a valid frame.
+    public var junkBytesLimit: Int
+    /// Close a connection that sends no valid frame for this long.
+    public var noValidFrameSeconds: Double
+    /// Give up on the missing pieces of a split packet after this long.
+    public var splitTimeoutSeconds: Double
+    /// Reply 9013 to a 2025 heartbeat (9015) that asks for an answer.
+    public var answerHeartbeats: Bool
+
+    public init(
+        host: String = "0.0.0.0", port: Int = 9212, nodeName: String = "node1", framing: FramingOptions = FramingOptions(),
+        policy: DecodePolicy = .lenient, acceptUnregistered: Bool = false, idleTimeoutSeconds: Int64 = 900,
+        junkBytesLimit: Int = 64 * 1024, noValidFrameSeconds: Double = 120, splitTimeoutSeconds: Double = 120,
+        answerHeartbeats: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.nodeName = nodeName
+        self.framing = framing
+        self.policy = policy
+        self.acceptUnregistered = acceptUnregistered
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.junkBytesLimit = junkBytesLimit
+        self.noValidFrameSeconds = noValidFrameSeconds
+        self.splitTimeoutSeconds = splitTimeoutSeconds
+        self.answerHeartbeats = answerHeartbeats
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import GatewayConfig
+import HJ212
+import LocalTime
+import Logging
+import Metrics
+import Prometheus
+import PublicHTTP
+import ServiceLifecycle
+import Store
+
+extension HJ212Command {
+    /// `hj212 serve`: the gateway. Devices on the device port, metrics and health on http.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the gateway: receive, check, store and acknowledge HJ 212 uploads.",
+            discussion: """
+                SIGTERM or SIGINT shut it down gracefully: it stops accepting, lets each connection \
+                finish its current frame, commits what is queued, answers what was committed, then exits.
+                """)
+
+        @OptionGroup var configOption: ConfigOption
+
+        @Option(help: "The device port, HOST:PORT (overrides listen:).")
+        var listen: String?
+
+        @Option(help: "The SQLite database file (overrides storage:).")
+        var db: String?
+
+        @Option(help: "The http listener for /metrics and /health, HOST:PORT or off (overrides http:).")
+        var http: String?
+
+        @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+        var logLevel: String = "info"
+
+        func run() async throws {
+            var configuration = try configOption.load()
+            if let listen { configuration.listen = try hostPort(listen, option: "--listen") }
+            if let http { configuration.http = http == "off" ? nil : try hostPort(http, option: "--http") }
+            if let db { configuration.storage = .sqlite(path: db) }
+
+            let level = Logger.Level(rawValue: logLevel) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "hj212")
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+            let runtime = try await GatewayRuntime.start(configuration: configuration, logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: CommitterService(committer: runtime.committer), serviceName: "committer"),
+            ]
+            if let http = configuration.http {
+                let store = runtime.store
+                services.append(.init(
+                    service: HTTPFront.application(
+                        host: http.host, port: http.port, registry: registry, logger: logger,
+                        health: {
+                            do {
+                                _ = try await store.deviceActivity(since: 0, until: 0)
+                                return .init(ok: true, detail: "store reachable")
+                            } catch {
+                                return .init(ok: false, detail: "store: \(error)")
+                            }
+                        }),
+                    serviceName: "http"))
+            }
+            services.append(.init(
+                service: DevicePortService(server: runtime.server, listener: runtime.listener), serviceName: "device-port"))
+            let group = ServiceGroup(configuration: .init(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            try await runtime.store.close()
+            logger.info("gateway stopped")
+        }
+
+        private func hostPort(_ text: String, option: String) throws -> HostPort {
+            guard let value = HostPort(text) else {
+                throw CLIError("\(option) \(text) is not HOST:PORT, e.g. 0.0.0.0:9212")
+            }
+            return value
+        }
+    }
+}
+
+/// The gateway's parts, wired from a configuration. `serve` and `demo` share it.
+struct GatewayRuntime: Sendable {
+    let store: SQLiteStore
+    let committer: GroupCommitter
+    let server: GatewayServer
+    let listener: GatewayServer.Listener
+    let sessions: SessionRegistry
+
+    static func start(configuration: GatewayConfiguration, logger: Logger) async throws -> GatewayRuntime {
+        guard case .sqlite(let path) = configuration.storage else {
+            throw CLIError("PostgreSQL storage is not available in this build yet; use storage: { sqlite: PATH }")
+        }
+        guard let zone = LocalTimeZone(identifier: configuration.timezone) else {
+            throw CLIError("timezone \(configuration.timezone) is not known")
+        }
+        let store = try SQLiteStore(
+            path: path, durability: configuration.durability == .normal ? .normal : .full,
+            logger: Logger(label: "hj212.store"))
+        try await store.migrate()
+        let metrics = GatewayMetrics()
+        let committer = GroupCommitter(
+            store: store,
+            settings: .init(
+                maxFrames: configuration.ingest.batchMaxFrames, maxDelayMillis: configuration.ingest.batchMaxDelayMillis,
+                capacity: configuration.ingest.queueCapacity),
+            logger: Logger(label: "hj212.commit"), metrics: metrics)
+        let limits = configuration.limits
+        let access = AccessGuard(settings: .init(
+            maxConnections: limits.maxConnections, maxConnectionsPerIP: limits.maxConnectionsPerIP,
+            badPasswordThreshold: limits.badPasswordThreshold,
+            badPasswordWindowSeconds: Double(limits.badPasswordWindowSeconds), blockSeconds: Double(limits.blockSeconds)))
+        let devices = DeviceRegistry(configuration.registry.values.map { device in
+            DeviceProfile(
+                mn: device.mn, password: device.password.value, edition: device.edition, sm4Key: device.sm4Key,
+                extraCRC: device.crc, policy: device.policy)
+        })
+        let settings = GatewaySettings(
+            host: configuration.listen.host, port: configuration.listen.port,
+            framing: FramingOptions(maximumFrameBytes: limits.maxFrameBytes), policy: configuration.ingest.policy,
+            acceptUnregistered: configuration.unregistered == .accept,
+            idleTimeoutSeconds: Int64(limits.idleTimeoutSeconds), junkBytesLimit: limits.junkBytesLimit,
+            noValidFrameSeconds: Double(limits.noValidFrameSeconds))
+        let sessions = SessionRegistry()
+        let server = GatewayServer(
+            settings: settings, registry: devices, committer: committer, access: access, sessions: sessions,
+            timeZone: zone, logger: Logger(label: "hj212.gateway"), metrics: metrics)
+        let listener = try await server.bind()
+        return GatewayRuntime(store: store, committer: committer, server: server, listener: listener, sessions: sessions)
+    }
+}

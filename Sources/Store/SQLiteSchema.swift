@@ -1,0 +1,90 @@
+import GRDB
+
+// The SQLite schema, as named GRDB migrations. Never edit a shipped migration: add "v2", "v3", …
+// (see the schema summary on SQLiteStore).
+
+extension SQLiteStore {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE readings (
+                    mn TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    data_time_unix INTEGER NOT NULL,
+                    pollutant TEXT NOT NULL,
+                    pol_id TEXT NOT NULL DEFAULT '',
+                    data_time TEXT NOT NULL,
+                    raw_code TEXT,
+                    rtd REAL,
+                    min REAL,
+                    avg REAL,
+                    max REAL,
+                    cou REAL,
+                    zs_rtd REAL,
+                    zs_min REAL,
+                    zs_avg REAL,
+                    zs_max REAL,
+                    raw_avg REAL,
+                    flag TEXT,
+                    eflag TEXT,
+                    sample_time TEXT,
+                    other TEXT,
+                    edition TEXT NOT NULL,
+                    backfill INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    connection TEXT NOT NULL,
+                    qn TEXT,
+                    PRIMARY KEY (mn, kind, data_time_unix, pollutant, pol_id)
+                ) WITHOUT ROWID;
+                -- CREATE INDEX readings_by_time ON readings(data_time_unix);
+
+                CREATE TABLE frames (
+                    id INTEGER PRIMARY KEY,
+                    mn TEXT NOT NULL,
+                    qn TEXT,
+                    cn TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    data_time_unix INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    connection TEXT NOT NULL,
+                    peer TEXT NOT NULL,
+                    reading_count INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX frames_by_qn ON frames(qn, mn) WHERE qn IS NOT NULL;
+                CREATE INDEX frames_by_received ON frames(received_at);
+
+                CREATE TABLE rejects (
+                    id INTEGER PRIMARY KEY,
+                    received_at INTEGER NOT NULL,
+                    peer TEXT NOT NULL,
+                    mn TEXT,
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    raw BLOB NOT NULL
+                );
+                CREATE INDEX rejects_by_received ON rejects(received_at);
+                CREATE INDEX rejects_by_mn ON rejects(mn, received_at) WHERE mn IS NOT NULL;
+
+                CREATE TABLE devices (
+                    mn TEXT NOT NULL PRIMARY KEY,
+                    last_seen INTEGER NOT NULL,
+                    last_qn TEXT,
+                    connection TEXT,
+                    peer TEXT
+                ) WITHOUT ROWID;
+
+                CREATE TABLE command_answers (
+                    id INTEGER PRIMARY KEY,
+                    mn TEXT NOT NULL,
+                    qn TEXT,
+                    cn TEXT,
+                    at INTEGER NOT NULL,
+                    detail TEXT
+                );
+                CREATE INDEX command_answers_by_qn ON command_answers(mn, qn);
+                """)
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import HJ212
+import Logging
+
+/// How hard a commit works to survive a crash.
+///
+/// The gateway acknowledges an upload (9014) only after the commit that holds it returns, so the
+/// setting decides what "acknowledged" promises.
+public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
+    /// `PRAGMA synchronous = FULL`: every commit waits for the write-ahead log to reach the disk
+    /// (fsync). An acknowledged frame survives `kill -9`, an OS crash and power loss. The default.
+    case full
+    /// `PRAGMA synchronous = NORMAL`: the log is synced only at checkpoints. An acknowledged frame
+    /// survives `kill -9` of the gateway, but the last commits may be lost on power loss or an
+    /// OS crash (the device then resends nothing, because it was acknowledged).
+    case normal
+}
+
+/// The embedded store: one SQLite file in WAL mode, written through GRDB.
+///
+/// ## Durability
+/// Every ``commit(_:)`` is one `BEGIN IMMEDIATE … COMMIT` transaction (group commit). With
+/// ``Durability/full`` (the default) SQLite fsyncs the write-ahead log before the commit returns,
+/// so whatever the caller acknowledges after `commit` returns survives power loss. WAL mode lets
+/// readers (the CLI, the disclosure publisher) read while the gateway writes; a 5 s busy timeout
+/// covers the short moments when SQLite needs an exclusive lock.
+///
+/// ## Schema (migration `v1`)
+/// - `readings` (`WITHOUT ROWID`), primary key `(mn, kind, data_time_unix, pollutant, pol_id)`:
+///   the natural key, so a device's rows append in time order. `pol_id` is `''` when the reading
+///   names no instrument (only 3020 device information carries `PolId`, and there one code repeats
+///   per instrument). Columns: `data_time` (as sent, 14 or 17 digits), `raw_code` (NULL when equal
+///   to `pollutant`), `rtd … raw_avg` (REAL, NULL when not sent), `flag`, `eflag`, `sample_time`,
+///   `other` (the remaining suffixes as a JSON array of `[suffix, value]` pairs, in frame order,
+///   NULL when none), `edition`, `backfill`, `received_at` (ms), `connection`, `qn` — provenance of
+///   the first frame that stored the row. Index `readings_by_time(data_time_unix)` serves
+///   time-range scans across devices.
+/// - `frames`: one row per accepted upload (`mn, qn, cn, kind, data_time_unix, received_at,
+///   connection, peer, reading_count`); unique on `(mn, qn)` where `qn` is not NULL, so a resent
+///   frame keeps its first row. A QN-less (2005) frame whose readings were all stored before is
+///   treated as a resend and adds no row. Index on `received_at`.
+/// - `rejects`: `id, received_at, peer, mn, reason, detail, raw` (the bytes exactly as received).
+///   Indexes on `received_at` and `(mn, received_at)`.
+/// - `devices` (`WITHOUT ROWID`): `mn` primary key, `last_seen` (ms), `last_qn`, `connection`,
+///   `peer`; upserted by `seen` and `commandAnswer` events, keeping the latest by time.
+/// - `command_answers`: `mn, qn, cn, at` (ms), `detail` — 9011/9012 answers against the command QN.
+///
+/// ## Concurrency
+/// All state lives in GRDB's `DatabasePool`, which serialises writes on one connection and runs
+/// reads on a small pool of WAL readers, so the store is `Sendable` and safe to share.
+public final class SQLiteStore: MonitoringStore {
+    /// The database file.
+    public let path: String
+    public let durability: Durability
+    let pool: DatabasePool
+    let logger: Logger
+
+    /// How long a connection waits for a lock held by another connection or process.
+    static let busyTimeout: TimeInterval = 5
+
+    /// Opens (and creates, with its parent folder, if missing) the database file.
+    ///
+    /// Call ``migrate()`` before the first write; opening does not change the schema.
+    ///
+    /// - Parameters:
+    ///   - path: The database file, e.g. `data/hj212.sqlite`.
+    ///   - durability: ``Durability/full`` (fsync per commit, the default) or ``Durability/normal``.
+    ///   - logger: Receives open, migration and conflict messages, with structured metadata.
+    /// - Throws: ``StoreError`` when the folder cannot be created or the file cannot be opened.
+    public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "hj212.store")) throws {
+        self.path = path
+        self.durability = durability
+        self.logger = logger
+
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(
+                operation: "opening the database \(path)",
+                reason: "its folder \(folder.path) cannot be created (\(error.localizedDescription))",
+                remedy: "Check that the path is right and that the gateway's user may write there, or point --db elsewhere.")
+        }
+
+        var configuration = Configuration()
+        configuration.label = "hj212.store"
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.foreignKeysEnabled = false
+        configuration.maximumReaderCount = 4
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // Opening the pool puts the file in WAL mode and sets synchronous = NORMAL on the
+            // writer; only the writer commits, so setting it there afterwards is what counts.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+                // A 64 MiB page cache keeps the key pages of busy devices hot between batches.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                // Let the log grow to ~40 MB between automatic checkpoints (fewer, larger syncs),
+                // and shrink it back to 64 MB at most after a checkpoint.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            }
+        } catch {
+            throw StoreError(wrapping: error, operation: "opening the database \(path)")
+        }
+        logger.info(
+            "store opened",
+            metadata: ["path": "\(path)", "durability": "\(durability.rawValue)", "journal": "wal"])
+    }
+
+    /// Creates the schema or brings it up to date. Safe to run on every start.
+    public func migrate() async throws {
+        do {
+            let migrator = Self.migrator
+            let superseded = try await pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw StoreError(
+                    operation: "migrating the database \(path)",
+                    reason: "the file was written by a newer version of the gateway (its schema has migrations this version does not know)",
+                    remedy: "Run the newer gateway, or point --db at another file.")
+            }
+            let before = try await pool.read { db in try migrator.appliedIdentifiers(db) }
+            try migrator.migrate(pool)
+            let applied = migrator.migrations.filter { !before.contains($0) }
+            if !applied.isEmpty {
+                logger.info("store migrated", metadata: ["path": "\(path)", "applied": "\(applied.joined(separator: ","))"])
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(wrapping: error, operation: "migrating the database \(path)")
+        }
+    }
+
+    public func commit(_ batch: WriteBatch) async throws -> BatchOutcome {
+        if batch.isEmpty { return BatchOutcome(frames: [], conflicts: []) }
+        let outcome: BatchOutcome
+        do {
+            outcome = try await pool.writeWithoutTransaction { db in
+                var result = BatchOutcome(frames: [], conflicts: [])
+                try db.inTransaction(.immediate) {
+                    result = try BatchWriter.write(batch, in: db)
+                    return .commit
+                }
+                return result
+            }
+        } catch {
+            throw StoreError(wrapping: error, operation: "storing a batch of \(batch.frames.count) frames")
+        }
+        for conflict in outcome.conflicts {
+            logger.warning(
+                "reading conflict: a later upload sent different values for a stored reading; the first was kept",
+                metadata: [
+                    "mn": "\(conflict.mn)", "kind": "\(conflict.kind.rawValue)",
+                    "data_time": "\(conflict.dataTime.hj212)", "pollutant": "\(conflict.pollutant)",
+                ])
+        }
+        return outcome
+    }
+
+    public func frameStored(mn: String, qn: String) async throws -> Bool {
+        do {
+            return try await pool.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM frames WHERE mn = ? AND qn = ?)", arguments: [mn, qn]) ?? false
+            }
+        } catch {
+            throw StoreError(wrapping: error, operation: "looking up frame \(mn)/\(qn)")
+        }
+    }
+
+    /// How many readings, frames and rejects the file holds (for tests and metrics).
+    public func counts() async throws -> (readings: Int, frames: Int, rejects: Int) {
+        do {
+            let values = try await pool.read { db in
+                try [
+                    Int.fetchOne(db, sql: "SELECT count(*) FROM readings") ?? 0,
+                    Int.fetchOne(db, sql: "SELECT count(*) FROM frames") ?? 0,
+                    Int.fetchOne(db, sql: "SELECT count(*) FROM rejects") ?? 0,
+                ]
+            }
+            return (values[0], values[1], values[2])
+        } catch {
+            throw StoreError(wrapping: error, operation: "counting stored rows")
+        }
+    }
+
+    public func close() async throws {
+        do {
+            try pool.close()
+        } catch {
+            throw StoreError(wrapping: error, operation: "closing the database \(path)")
+        }
+        logger.info("store closed", metadata: ["path": "\(path)"])
+    }
+}
