@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Store", "HJ212", "LocalTime",
+                "Gateway", "Store", "HJ212", "LocalTime", "HJ212Command",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

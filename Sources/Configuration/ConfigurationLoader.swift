@@ -353,7 +353,9 @@ final class DocumentReader {
 
     func readRoot(_ root: Node?) -> GatewayConfiguration {
         var configuration = GatewayConfiguration(sourcePath: sourcePath)
-        configuration.storage = .sqlite(path: resolvePath("data/hj212.sqlite"))
+        if case .sqlite(let path) = configuration.storage {
+            configuration.storage = .sqlite(path: resolvePath(path))
+        }
         configuration.disclosure.directory = resolvePath(configuration.disclosure.directory)
         guard let root, !Self.isNull(root) else { return configuration }
         guard let top = fields(root, "", allowed: Self.topKeys, expected: "a mapping of settings (key: value)") else {

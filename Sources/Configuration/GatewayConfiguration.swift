@@ -92,7 +92,7 @@ public struct GatewayConfiguration: Sendable, Hashable {
 public struct HostPort: Sendable, Hashable, LosslessStringConvertible {
     /// A name or address; IPv6 without brackets.
     public var host: String
-    /// 1...65535.
+    /// 0...65535; 0 asks the system for any free port (tests, demos).
     public var port: Int
 
     public init(host: String, port: Int) {
@@ -150,8 +150,8 @@ public struct HostPort: Sendable, Hashable, LosslessStringConvertible {
         guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText) else {
             return .failure(ProblemText("\"\(text)\": the port \"\(portText)\" is not a number"))
         }
-        guard (1...65535).contains(port) else {
-            return .failure(ProblemText("\"\(text)\": port \(port) is out of range; ports are 1 to 65535"))
+        guard (0...65535).contains(port) else {
+            return .failure(ProblemText("\"\(text)\": port \(port) is out of range; ports are 0 (any free port) to 65535"))
         }
         return .success(HostPort(host: String(host), port: port))
     }

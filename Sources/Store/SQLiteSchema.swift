@@ -37,7 +37,7 @@ extension SQLiteStore {
                     qn TEXT,
                     PRIMARY KEY (mn, kind, data_time_unix, pollutant, pol_id)
                 ) WITHOUT ROWID;
-                -- CREATE INDEX readings_by_time ON readings(data_time_unix);
+                CREATE INDEX readings_by_time ON readings(kind, data_time_unix) WHERE kind <> 'realtime';
 
                 CREATE TABLE frames (
                     id INTEGER PRIMARY KEY,

@@ -4,40 +4,7 @@ import HJ212
 
 extension SQLiteStore {
     public func readings(_ query: ReadingQuery) async throws -> [StoredReading] {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if let mn = query.mn {
-            conditions.append("mn = ?")
-            arguments += [mn]
-        }
-        if let kind = query.kind {
-            conditions.append("kind = ?")
-            arguments += [kind.rawValue]
-        }
-        if let pollutant = query.pollutant {
-            conditions.append("pollutant = ?")
-            arguments += [pollutant]
-        }
-        if let since = query.since {
-            conditions.append("data_time_unix >= ?")
-            arguments += [since]
-        }
-        if let until = query.until {
-            conditions.append("data_time_unix < ?")
-            arguments += [until]
-        }
-        var sql = """
-            SELECT mn, kind, data_time_unix, pollutant, pol_id, data_time, raw_code,
-                rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg,
-                flag, eflag, sample_time, other, edition, backfill, received_at, connection, qn
-            FROM readings
-            """
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY data_time_unix, data_time, mn, kind, pollutant, pol_id"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            arguments += [Swift.max(limit, 0)]
-        }
+        let (sql, arguments) = Self.readingsSQL(query)
         do {
             return try await pool.read { [sql, arguments] db in
                 var result: [StoredReading] = []
@@ -157,6 +124,48 @@ extension SQLiteStore {
         } catch {
             throw StoreError(wrapping: error, operation: "reading command answers for \(mn)/\(qn)")
         }
+    }
+
+    /// The SELECT for a reading query, with its arguments.
+    static func readingsSQL(_ query: ReadingQuery) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let mn = query.mn {
+            conditions.append("mn = ?")
+            arguments += [mn]
+        }
+        if let kind = query.kind {
+            conditions.append("kind = ?")
+            arguments += [kind.rawValue]
+            // Repeats the partial index's condition word for word, so that SQLite may use
+            // readings_by_time for a time range across devices.
+            if kind != .realtime { conditions.append("kind <> 'realtime'") }
+        }
+        if let pollutant = query.pollutant {
+            conditions.append("pollutant = ?")
+            arguments += [pollutant]
+        }
+        if let since = query.since {
+            conditions.append("data_time_unix >= ?")
+            arguments += [since]
+        }
+        if let until = query.until {
+            conditions.append("data_time_unix < ?")
+            arguments += [until]
+        }
+        var sql = """
+            SELECT mn, kind, data_time_unix, pollutant, pol_id, data_time, raw_code,
+                rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg,
+                flag, eflag, sample_time, other, edition, backfill, received_at, connection, qn
+            FROM readings
+            """
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY data_time_unix, data_time, mn, kind, pollutant, pol_id"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            arguments += [Swift.max(limit, 0)]
+        }
+        return (sql, arguments)
     }
 
     static func storedReading(_ row: Row) throws -> StoredReading {

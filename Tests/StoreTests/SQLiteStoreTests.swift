@@ -130,7 +130,8 @@ struct SQLiteStoreCommitTests {
 
     @Test("a different value for a stored key is a conflict and the first value is kept")
     func conflict() async throws {
-        try await withStore { store, _ in
+        let logs = LogCapture()
+        try await withStore(logs: logs) { store, _ in
             let original = Sample.frame(qn: "Q1", readings: [Sample.reading("a21026", rtd: 10), Sample.reading("a21002", rtd: 5)])
             _ = try await store.commit(WriteBatch(frames: [original]))
 
@@ -148,6 +149,11 @@ struct SQLiteStoreCommitTests {
             #expect(stored.first { $0.reading.code == "a21002" }?.reading.flag == .normal)
             #expect(stored.allSatisfy { $0.qn == "Q1" })
         }
+        let warnings = logs.entries.filter { $0.level == .warning }
+        #expect(warnings.count == 2)
+        #expect(warnings.first?.metadata == [
+            "mn": Sample.mnA, "kind": "realtime", "data_time": "20261128080000", "pollutant": "a21026",
+        ])
     }
 
     @Test("a key repeated inside one batch is detected too")
@@ -257,6 +263,28 @@ struct SQLiteStoreQueryTests {
             let none = try await store.readings(ReadingQuery(mn: "NOSUCHMN"))
             #expect(none.isEmpty)
             #expect(try await store.readings(ReadingQuery(limit: 0)).isEmpty)
+        }
+    }
+
+    @Test("queries use the keys: by device through the primary key, across devices through readings_by_time")
+    func queryPlans() async throws {
+        try await withStore { store, _ in
+            func plan(_ query: ReadingQuery) async throws -> String {
+                let (sql, arguments) = SQLiteStore.readingsSQL(query)
+                return try await store.pool.read { db in
+                    try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
+                        .map { $0["detail"] as String }.joined(separator: "; ")
+                }
+            }
+            let byDevice = try await plan(ReadingQuery(mn: Sample.mnA, pollutant: "a21026", kind: .realtime, since: 0, until: 10))
+            #expect(byDevice.contains("PRIMARY KEY"))
+            let acrossDevices = try await plan(ReadingQuery(kind: .hour, since: 0, until: 10))
+            #expect(acrossDevices.contains("readings_by_time"))
+            let frame = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT 1 FROM frames WHERE mn = ? AND qn = ?", arguments: ["a", "b"])
+                    .map { $0["detail"] as String }.joined()
+            }
+            #expect(frame.contains("frames_by_qn"))
         }
     }
 

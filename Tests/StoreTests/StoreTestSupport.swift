@@ -14,8 +14,8 @@ struct TemporaryDatabase {
     }
 
     /// Opens a store on the file (creating the nested folder) and migrates it.
-    func open(durability: Durability = .full) async throws -> SQLiteStore {
-        let store = try SQLiteStore(path: path, durability: durability, logger: Logger(label: "test.store"))
+    func open(durability: Durability = .full, logs: LogCapture = LogCapture()) async throws -> SQLiteStore {
+        let store = try SQLiteStore(path: path, durability: durability, logger: logs.logger)
         try await store.migrate()
         return store
     }
@@ -26,10 +26,10 @@ struct TemporaryDatabase {
 }
 
 /// Opens a migrated store in a fresh folder, runs `body`, closes and deletes everything.
-func withStore(_ body: (SQLiteStore, TemporaryDatabase) async throws -> Void) async throws {
+func withStore(logs: LogCapture = LogCapture(), _ body: (SQLiteStore, TemporaryDatabase) async throws -> Void) async throws {
     let database = TemporaryDatabase()
     defer { database.remove() }
-    let store = try await database.open()
+    let store = try await database.open(logs: logs)
     do {
         try await body(store, database)
     } catch {
@@ -68,5 +68,43 @@ enum Sample {
             mn: mn, qn: qn, cn: kind.cn, kind: kind, dataTime: time(unix, millisecond: millisecond), dataTimeUnix: unix,
             edition: edition, backfill: backfill, receivedAtMillis: receivedAt ?? (unix * 1000 + 250),
             connection: "node1/7", peer: "10.0.0.7:40001", readings: readings)
+    }
+}
+
+/// Keeps what the store logs, so tests stay quiet and can check messages and metadata.
+final class LogCapture: @unchecked Sendable {
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    // Guarded by `lock`.
+    private var stored: [Entry] = []
+    private let lock = NSLock()
+
+    var entries: [Entry] { lock.withLock { stored } }
+
+    var logger: Logger {
+        Logger(label: "test.store") { _ in Handler(capture: self) }
+    }
+
+    fileprivate func append(_ entry: Entry) { lock.withLock { stored.append(entry) } }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var flat: [String: String] = [:]
+            for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { flat[key] = "\(value)" }
+            capture.append(Entry(level: event.level, message: "\(event.message)", metadata: flat))
+        }
     }
 }
