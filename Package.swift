@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "hj212", targets: ["HJ212Command"]),
         .executable(name: "decode-benchmark", targets: ["DecodeBenchmark"]),
+        .executable(name: "gateway-benchmark", targets: ["GatewayBenchmark"]),
         .library(name: "HJ212", targets: ["HJ212"]),
     ],
     dependencies: [
@@ -115,10 +116,24 @@ let package = Package(
             dependencies: ["HJ212", "LocalTime"],
             swiftSettings: swiftSettings
         ),
+        // Simulated fleets of data loggers (scenarios, plant models, faults) for tests and the demo.
+        // Pure models and protocol behaviour; network code in Sources/Simulation/Network.
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "HJ212", "GatewayConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "HJ212Command",
             dependencies: [
-                "HJ212", "Reports", "LocalTime", "GatewayConfig", "Store", "Gateway", "PublicHTTP",
+                "HJ212", "Reports", "LocalTime", "GatewayConfig", "Store", "Gateway", "PublicHTTP", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -138,6 +153,30 @@ let package = Package(
             name: "DecodeBenchmark",
             dependencies: ["HJ212"],
             path: "Benchmarks/DecodeBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        // Load generator (simulated data loggers over TCP, ack latency in an HdrHistogram) and the
+        // minimal 9014 server that measures the wire limit.
+        .target(
+            name: "LoadGenerator",
+            dependencies: [
+                "HJ212",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Storage limit, wire limit and the gateway under load, against the design's targets.
+        .executableTarget(
+            name: "GatewayBenchmark",
+            dependencies: [
+                "LoadGenerator", "Store", "HJ212",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/GatewayBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -168,8 +207,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PublicHTTPTests",
+            dependencies: [
+                "PublicHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CLITests",
-            dependencies: ["HJ212Command"],
+            dependencies: ["HJ212Command", "HJ212", "Store"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LoadGeneratorTests",
+            dependencies: ["LoadGenerator", "HJ212"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: [
+                "Simulation", "Gateway", "Store", "HJ212", "GatewayConfig", "LocalTime",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],

@@ -22,34 +22,42 @@ enum ContentReader {
         }
         var polId: String?
         var readings: [Reading] = []
+        readings.reserveCapacity(16)
+        // Where each reading's code sits in the bytes, to find a reading again without strings.
+        var codeRanges: [Range<Int>] = []
+        codeRanges.reserveCapacity(16)
         var current = -1
         var currentCode = 0..<0
-        readings.reserveCapacity(16)
         var walker = DataAreaParser.Items(bytes)
         while let span = walker.next() {
-            // Find the dash of a code-Suffix key.
-            var dash = span.keyStart
-            while dash < span.keyEnd && bytes[dash] != UInt8(ascii: "-") { dash += 1 }
+            let dash = span.dash
             guard dash > span.keyStart, dash + 1 < span.keyEnd else {
                 otherItem(span, bytes: bytes, baseOffset: baseOffset, content: &content, header: &header,
-                          polId: &polId, current: &current, problems: &problems)
+                          polId: &polId, problems: &problems)
+                current = -1
                 continue
             }
             let code = span.keyStart..<dash
             if current < 0 || !equal(bytes, code, currentCode) {
-                let rawCode = DataAreaParser.string(bytes, code.lowerBound, code.upperBound)
-                if let existing = readings.lastIndex(where: { $0.rawCode == rawCode && $0.polId == polId }) {
-                    current = existing
-                } else {
+                current = -1
+                for index in codeRanges.indices where equal(bytes, codeRanges[index], code) && readings[index].polId == polId {
+                    current = index
+                    break
+                }
+                if current < 0 {
+                    let rawCode = DataAreaParser.string(bytes, code.lowerBound, code.upperBound)
                     var mapped = rawCode
-                    if edition == .hj2005, let current = tables.currentCode(for: rawCode, medium: medium) { mapped = current }
+                    if edition == .hj2005, let code = tables.currentCode(for: rawCode, medium: medium) { mapped = code }
                     readings.append(Reading(code: mapped, rawCode: rawCode, polId: polId))
+                    codeRanges.append(code)
                     current = readings.count - 1
                 }
                 currentCode = code
             }
-            store(span, suffix: (dash + 1)..<span.keyEnd, bytes: bytes, baseOffset: baseOffset,
-                  in: &readings[current], problems: &problems)
+            readings.withUnsafeMutableBufferPointer { buffer in
+                store(span, suffix: (dash + 1)..<span.keyEnd, bytes: bytes, baseOffset: baseOffset,
+                      in: &buffer[current], problems: &problems)
+            }
         }
         content.readings = readings
         // Only readings need dating: a platform's request with the same CN (2011 start, 2061 history) has none.
@@ -63,7 +71,7 @@ enum ContentReader {
 
     private static func otherItem(
         _ span: ItemSpan, bytes: UnsafeRawBufferPointer, baseOffset: Int?, content: inout DataContent,
-        header: inout Header, polId: inout String?, current: inout Int, problems: inout [Problem]
+        header: inout Header, polId: inout String?, problems: inout [Problem]
     ) {
         let key = DataAreaParser.string(bytes, span.keyStart, span.keyEnd)
         let value = DataAreaParser.string(bytes, span.valueStart, span.valueEnd)
@@ -90,7 +98,6 @@ enum ContentReader {
             }
         case "PolId":
             polId = value
-            current = -1
             content.fields.append(item)
         case "PNUM", "PNO":
             problems.append(Problem(

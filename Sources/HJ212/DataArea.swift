@@ -74,6 +74,8 @@ struct ItemSpan {
     var valueEnd: Int
     var group: Int
     var hasEquals: Bool
+    /// The first `-` in the key, or -1.
+    var dash: Int
 }
 
 /// Splits CP bytes into items: `;` between groups, `,` between items, the first `=` between
@@ -89,8 +91,8 @@ enum DataAreaParser {
 
         init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-        /// Bit b set when byte b (< 64) ends a key: `=`, `;` or `,`.
-        private static let keyStops: UInt64 = 1 << 0x3D | 1 << 0x3B | 1 << 0x2C
+        /// Bit b set when byte b (< 64) ends a key (`=`, `;`, `,`) or may split it (`-`).
+        private static let keyStops: UInt64 = 1 << 0x3D | 1 << 0x3B | 1 << 0x2C | 1 << 0x2D
         /// Bit b set when byte b (< 64) ends a value: `;` or `,`.
         private static let valueStops: UInt64 = 1 << 0x3B | 1 << 0x2C
 
@@ -105,7 +107,15 @@ enum DataAreaParser {
             guard count > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
             while index < count {
                 let itemStart = index
-                while index < count && !Items.stops(base[index], Items.keyStops) { index += 1 }
+                var dash = -1
+                while index < count {
+                    let byte = base[index]
+                    if Items.stops(byte, Items.keyStops) {
+                        guard byte == UInt8(ascii: "-") else { break }
+                        if dash < 0 { dash = index }
+                    }
+                    index += 1
+                }
                 let hasEquals = index < count && base[index] == equals
                 let keyEnd = index
                 var valueStart = index
@@ -129,7 +139,7 @@ enum DataAreaParser {
                 }
                 var span = ItemSpan(
                     itemStart: itemStart, keyStart: itemStart, keyEnd: keyEnd,
-                    valueStart: valueStart, valueEnd: valueEnd, group: group, hasEquals: hasEquals)
+                    valueStart: valueStart, valueEnd: valueEnd, group: group, hasEquals: hasEquals, dash: dash)
                 if base[itemStart] == space || base[itemStart] == 0x09 || (keyEnd > itemStart && (base[keyEnd - 1] == space || base[keyEnd - 1] == 0x09)) {
                     trim(bytes, &span.keyStart, &span.keyEnd)
                 }

@@ -77,9 +77,11 @@ public enum PacketDecoder {
         (crc, content) = storage.withUnsafeBytes { raw in
             let segment = UnsafeRawBufferPointer(rebasing: raw[segmentRange])
             let crc = checkCRC(frame: frame, segment: segment, verifiable: crcVerifiable, options: options, problems: &problems)
-            let content = ContentReader.read(
-                UnsafeRawBufferPointer(rebasing: raw[areaRange]), baseOffset: wasEncrypted ? nil : areaRange.lowerBound,
-                header: &header, edition: edition, tables: options.tables, problems: &problems)
+            let area = UnsafeRawBufferPointer(rebasing: raw[areaRange])
+            let content = FastContentReader.read(area, header: header, edition: edition, tables: options.tables)
+                ?? ContentReader.read(
+                    area, baseOffset: wasEncrypted ? nil : areaRange.lowerBound,
+                    header: &header, edition: edition, tables: options.tables, problems: &problems)
             return (crc, content)
         }
 

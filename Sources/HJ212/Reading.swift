@@ -8,16 +8,19 @@ public struct Reading: Sendable, Hashable {
     /// The instrument (`PolId`) the values belong to, for device information (3020).
     public var polId: String?
 
-    public var rtd: Double?
-    public var min: Double?
-    public var avg: Double?
-    public var max: Double?
-    public var cou: Double?
-    public var zsRtd: Double?
-    public var zsMin: Double?
-    public var zsAvg: Double?
-    public var zsMax: Double?
-    public var rawAvg: Double?
+    /// The ten standard numeric values, stored compactly (a reading is copied often).
+    public var values = NumericValues()
+
+    public var rtd: Double? { get { values[.rtd] } set { values[.rtd] = newValue } }
+    public var min: Double? { get { values[.min] } set { values[.min] = newValue } }
+    public var avg: Double? { get { values[.avg] } set { values[.avg] = newValue } }
+    public var max: Double? { get { values[.max] } set { values[.max] = newValue } }
+    public var cou: Double? { get { values[.cou] } set { values[.cou] = newValue } }
+    public var zsRtd: Double? { get { values[.zsRtd] } set { values[.zsRtd] = newValue } }
+    public var zsMin: Double? { get { values[.zsMin] } set { values[.zsMin] = newValue } }
+    public var zsAvg: Double? { get { values[.zsAvg] } set { values[.zsAvg] = newValue } }
+    public var zsMax: Double? { get { values[.zsMax] } set { values[.zsMax] = newValue } }
+    public var rawAvg: Double? { get { values[.rawAvg] } set { values[.rawAvg] = newValue } }
     public var flag: DataFlag?
     public var eFlag: String?
     public var sampleTime: String?
@@ -64,34 +67,8 @@ public struct Reading: Sendable, Hashable {
 
     /// A typed numeric value.
     public subscript(field: NumericField) -> Double? {
-        @inline(__always) get {
-            switch field {
-            case .rtd: rtd
-            case .min: min
-            case .avg: avg
-            case .max: max
-            case .cou: cou
-            case .zsRtd: zsRtd
-            case .zsMin: zsMin
-            case .zsAvg: zsAvg
-            case .zsMax: zsMax
-            case .rawAvg: rawAvg
-            }
-        }
-        @inline(__always) set {
-            switch field {
-            case .rtd: rtd = newValue
-            case .min: min = newValue
-            case .avg: avg = newValue
-            case .max: max = newValue
-            case .cou: cou = newValue
-            case .zsRtd: zsRtd = newValue
-            case .zsMin: zsMin = newValue
-            case .zsAvg: zsAvg = newValue
-            case .zsMax: zsMax = newValue
-            case .rawAvg: rawAvg = newValue
-            }
-        }
+        @inline(__always) get { values[field] }
+        @inline(__always) set { values[field] = newValue }
     }
 
     /// The standard numeric suffixes, in the order the standard lists them.
@@ -137,6 +114,50 @@ public struct Reading: Sendable, Hashable {
         case "Rtd", "Min", "Avg", "Max", "Cou", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "RawAvg": true
         default: false
         }
+    }
+}
+
+/// The ten standard numeric values of a reading: present ones marked in a bit mask, so a
+/// reading stays small to copy.
+public struct NumericValues: Sendable, Hashable {
+    private var storage: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private var present: UInt16 = 0
+
+    public init() {}
+
+    public subscript(field: Reading.NumericField) -> Double? {
+        @inline(__always) get {
+            guard present & (1 << field.rawValue) != 0 else { return nil }
+            return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: Int(field.rawValue) * 8, as: Double.self) }
+        }
+        @inline(__always) set {
+            if let newValue {
+                present |= 1 << field.rawValue
+                withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: Int(field.rawValue) * 8, as: Double.self) }
+            } else {
+                present &= ~(1 << field.rawValue)
+                withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: 0, toByteOffset: Int(field.rawValue) * 8, as: Double.self) }
+            }
+        }
+    }
+
+    public var isEmpty: Bool { present == 0 }
+
+    /// Values from ten consecutive doubles and a mask of the present ones (used by the fast reader).
+    @inline(__always)
+    init(_ source: UnsafePointer<Double>, present: UInt16) {
+        storage = (source[0], source[1], source[2], source[3], source[4], source[5], source[6], source[7], source[8], source[9])
+        self.present = present
+    }
+
+    public static func == (lhs: NumericValues, rhs: NumericValues) -> Bool {
+        guard lhs.present == rhs.present else { return false }
+        return Reading.NumericField.allCases.allSatisfy { lhs[$0] == rhs[$0] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(present)
+        for field in Reading.NumericField.allCases { hasher.combine(self[field]) }
     }
 }
 

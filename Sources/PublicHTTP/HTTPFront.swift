@@ -20,7 +20,8 @@ public enum HTTPFront {
     /// Builds the application (a swift-service-lifecycle `Service`).
     public static func application(
         host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
-        health: @escaping @Sendable () async -> Health
+        health: @escaping @Sendable () async -> Health,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
         router.get("/health") { _, _ -> Response in
@@ -39,6 +40,11 @@ public enum HTTPFront {
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "hj212-gateway"),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                logger.info("http listening", metadata: ["address": "\(host):\(bound)"])
+                await onRunning(bound)
+            },
             logger: logger)
     }
 }

@@ -2,15 +2,39 @@ import GRDB
 import HJ212
 
 /// Writes one ``WriteBatch`` inside an open write transaction on the writer connection.
+///
+/// A frame's readings go in with one multi-row `INSERT … ON CONFLICT DO NOTHING` (up to
+/// ``rowsPerInsert`` rows per statement), which costs SQLite much less per row than one statement
+/// per reading. When SQLite reports fewer changes than rows, some keys were stored before: each
+/// reading of that statement is compared with the stored row. A different value is a conflict
+/// (the stored row is the first one, kept); the rest that were not inserted are duplicates. The
+/// counts are exact without knowing which rows the statement inserted, because a row it inserted
+/// always equals itself.
 enum BatchWriter {
-    static let insertReading = """
-        INSERT INTO readings (mn, kind, data_time_unix, pollutant, pol_id, data_time, raw_code,
-            rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg,
-            flag, eflag, sample_time, other, edition, backfill, received_at, connection, qn)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
-        ON CONFLICT DO NOTHING
-        """
+    /// The most readings one INSERT statement carries (17 parameters each, plus 9 per frame).
+    static let rowsPerInsert = 32
+
+    /// Parameters ?1…?9 hold the frame's values, shared by every row of the statement.
+    private static let frameParameters = 9
+    /// Parameters per reading, from ?10 on.
+    private static let readingParameters = 17
+
+    private static let insertReadingSQL: [String] = (0...rowsPerInsert).map { rows in
+        guard rows > 0 else { return "" }
+        var sql = """
+            INSERT INTO readings (mn, kind, data_time_unix, data_time, edition, backfill, received_at, connection, qn,
+                pollutant, pol_id, raw_code, rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg,
+                flag, eflag, sample_time, other)
+            VALUES
+            """
+        for row in 0..<rows {
+            let base = frameParameters + 1 + row * readingParameters
+            let parameters = (1...frameParameters).map { "?\($0)" } + (0..<readingParameters).map { "?\(base + $0)" }
+            sql += (row == 0 ? " (" : ", (") + parameters.joined(separator: ", ") + ")"
+        }
+        return sql + " ON CONFLICT DO NOTHING"
+    }
+
     static let selectStored = """
         SELECT rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg, flag
         FROM readings
@@ -42,67 +66,27 @@ enum BatchWriter {
         var conflicts: [ReadingConflict] = []
 
         if !batch.frames.isEmpty {
-            let insert = try RawStatement(insertReading, on: db)
-            let frameInsert = try RawStatement(insertFrame, on: db)
-            var lookup: RawStatement? = nil
+            let frameInsert = try RawStatement(cached: insertFrame, on: db)
             for frame in batch.frames {
                 var outcome = FrameOutcome()
                 let kind = frame.kind.rawValue
-                let dataTime = frame.dataTime.hj212
-                insert.bind(1, frame.mn)
-                insert.bind(2, kind)
-                insert.bind(3, frame.dataTimeUnix)
-                insert.bind(6, dataTime)
-                insert.bind(22, frame.edition.rawValue)
-                insert.bind(23, frame.backfill.rawValue)
-                insert.bind(24, frame.receivedAtMillis)
-                insert.bind(25, frame.connection)
-                insert.bind(26, frame.qn)
-                for reading in frame.readings {
-                    insert.bind(4, reading.code)
-                    insert.bind(5, reading.polId ?? "")
-                    insert.bind(7, reading.rawCode == reading.code ? nil : reading.rawCode)
-                    insert.bind(8, reading.rtd)
-                    insert.bind(9, reading.min)
-                    insert.bind(10, reading.avg)
-                    insert.bind(11, reading.max)
-                    insert.bind(12, reading.cou)
-                    insert.bind(13, reading.zsRtd)
-                    insert.bind(14, reading.zsMin)
-                    insert.bind(15, reading.zsAvg)
-                    insert.bind(16, reading.zsMax)
-                    insert.bind(17, reading.rawAvg)
-                    insert.bind(18, reading.flag?.rawValue)
-                    insert.bind(19, reading.eFlag)
-                    insert.bind(20, reading.sampleTime)
-                    insert.bind(21, reading.other.isEmpty ? nil : SuffixCoding.encode(reading.other))
-                    try insert.run()
-                    if insert.changes > 0 {
-                        outcome.inserted += 1
-                        continue
-                    }
-                    // The key was stored before: a resend (same values) or a conflict.
-                    let statement = try lookup ?? RawStatement(selectStored, on: db)
-                    lookup = statement
-                    let same = try storedValuesMatch(reading, frame: frame, kind: kind, lookup: statement)
-                    if same {
-                        outcome.duplicates += 1
-                    } else {
-                        outcome.conflicts += 1
-                        conflicts.append(ReadingConflict(mn: frame.mn, kind: frame.kind, dataTime: frame.dataTime, pollutant: reading.code))
-                    }
+                var start = 0
+                while start < frame.readings.count {
+                    let end = Swift.min(start + rowsPerInsert, frame.readings.count)
+                    try insert(frame.readings[start..<end], of: frame, kind: kind, in: db, outcome: &outcome, conflicts: &conflicts)
+                    start = end
                 }
                 // A QN-less (2005) frame that stored nothing new is a resend: it keeps its first row.
                 if frame.qn != nil || outcome.inserted > 0 || frame.readings.isEmpty {
-                    frameInsert.bind(1, frame.mn)
-                    frameInsert.bind(2, frame.qn)
-                    frameInsert.bind(3, frame.cn)
-                    frameInsert.bind(4, kind)
-                    frameInsert.bind(5, frame.dataTimeUnix)
-                    frameInsert.bind(6, frame.receivedAtMillis)
-                    frameInsert.bind(7, frame.connection)
-                    frameInsert.bind(8, frame.peer)
-                    frameInsert.bind(9, frame.readings.count)
+                    try frameInsert.bind(1, frame.mn)
+                    try frameInsert.bind(2, frame.qn)
+                    try frameInsert.bind(3, frame.cn)
+                    try frameInsert.bind(4, kind)
+                    try frameInsert.bind(5, frame.dataTimeUnix)
+                    try frameInsert.bind(6, frame.receivedAtMillis)
+                    try frameInsert.bind(7, frame.connection)
+                    try frameInsert.bind(8, frame.peer)
+                    try frameInsert.bind(9, frame.readings.count)
                     try frameInsert.run()
                 }
                 outcomes.append(outcome)
@@ -110,37 +94,35 @@ enum BatchWriter {
         }
 
         if !batch.rejects.isEmpty {
-            let statement = try RawStatement(insertReject, on: db)
+            let statement = try RawStatement(cached: insertReject, on: db)
             for reject in batch.rejects {
-                statement.bind(1, reject.receivedAtMillis)
-                statement.bind(2, reject.peer)
-                statement.bind(3, reject.mn)
-                statement.bind(4, reject.reason)
-                statement.bind(5, reject.detail)
-                statement.bind(6, bytes: reject.raw)
+                try statement.bind(1, reject.receivedAtMillis)
+                try statement.bind(2, reject.peer)
+                try statement.bind(3, reject.mn)
+                try statement.bind(4, reject.reason)
+                try statement.bind(5, reject.detail)
+                try statement.bind(6, bytes: reject.raw)
                 try statement.run()
             }
         }
 
         if !batch.events.isEmpty {
-            let device = try RawStatement(upsertDevice, on: db)
-            var answer: RawStatement? = nil
+            let device = try RawStatement(cached: upsertDevice, on: db)
             for event in batch.events {
-                device.bind(1, event.mn)
-                device.bind(2, event.atMillis)
-                device.bind(3, event.qn)
-                device.bind(4, event.connection)
-                device.bind(5, event.peer)
+                try device.bind(1, event.mn)
+                try device.bind(2, event.atMillis)
+                try device.bind(3, event.qn)
+                try device.bind(4, event.connection)
+                try device.bind(5, event.peer)
                 try device.run()
                 if event.kind == .commandAnswer {
-                    let statement = try answer ?? RawStatement(insertAnswer, on: db)
-                    answer = statement
-                    statement.bind(1, event.mn)
-                    statement.bind(2, event.qn)
-                    statement.bind(3, event.cn)
-                    statement.bind(4, event.atMillis)
-                    statement.bind(5, event.detail)
-                    try statement.run()
+                    let answer = try RawStatement(cached: insertAnswer, on: db)
+                    try answer.bind(1, event.mn)
+                    try answer.bind(2, event.qn)
+                    try answer.bind(3, event.cn)
+                    try answer.bind(4, event.atMillis)
+                    try answer.bind(5, event.detail)
+                    try answer.run()
                 }
             }
         }
@@ -148,18 +130,68 @@ enum BatchWriter {
         return BatchOutcome(frames: outcomes, conflicts: conflicts)
     }
 
+    /// Inserts up to ``rowsPerInsert`` readings of one frame with one statement.
+    private static func insert(
+        _ readings: ArraySlice<Reading>, of frame: IngestFrame, kind: String, in db: Database,
+        outcome: inout FrameOutcome, conflicts: inout [ReadingConflict]
+    ) throws {
+        let statement = try RawStatement(cached: insertReadingSQL[readings.count], on: db)
+        try statement.bind(1, frame.mn)
+        try statement.bind(2, kind)
+        try statement.bind(3, frame.dataTimeUnix)
+        try statement.bind(4, frame.dataTime.hj212)
+        try statement.bind(5, frame.edition.rawValue)
+        try statement.bind(6, frame.backfill.rawValue)
+        try statement.bind(7, frame.receivedAtMillis)
+        try statement.bind(8, frame.connection)
+        try statement.bind(9, frame.qn)
+        var base = Int32(frameParameters + 1)
+        for reading in readings {
+            try statement.bind(base, reading.code)
+            try statement.bind(base + 1, reading.polId ?? "")
+            try statement.bind(base + 2, reading.rawCode == reading.code ? nil : reading.rawCode)
+            try statement.bind(base + 3, reading.rtd)
+            try statement.bind(base + 4, reading.min)
+            try statement.bind(base + 5, reading.avg)
+            try statement.bind(base + 6, reading.max)
+            try statement.bind(base + 7, reading.cou)
+            try statement.bind(base + 8, reading.zsRtd)
+            try statement.bind(base + 9, reading.zsMin)
+            try statement.bind(base + 10, reading.zsAvg)
+            try statement.bind(base + 11, reading.zsMax)
+            try statement.bind(base + 12, reading.rawAvg)
+            try statement.bind(base + 13, reading.flag?.rawValue)
+            try statement.bind(base + 14, reading.eFlag)
+            try statement.bind(base + 15, reading.sampleTime)
+            try statement.bind(base + 16, reading.other.isEmpty ? nil : SuffixCoding.encode(reading.other))
+            base += Int32(readingParameters)
+        }
+        try statement.run()
+        let inserted = Int(statement.changes)
+        outcome.inserted += inserted
+        if inserted == readings.count { return }
+
+        // Some keys were stored before (or repeat inside the frame): find the conflicts.
+        let lookup = try RawStatement(cached: selectStored, on: db)
+        var conflicting = 0
+        for reading in readings where try !storedValuesMatch(reading, frame: frame, kind: kind, lookup: lookup) {
+            conflicting += 1
+            conflicts.append(ReadingConflict(mn: frame.mn, kind: frame.kind, dataTime: frame.dataTime, pollutant: reading.code))
+        }
+        outcome.conflicts += conflicting
+        outcome.duplicates += readings.count - inserted - conflicting
+    }
+
     /// Whether the stored row for the reading's key holds the same numeric values and flag.
     private static func storedValuesMatch(_ reading: Reading, frame: IngestFrame, kind: String, lookup: RawStatement) throws -> Bool {
-        lookup.bind(1, frame.mn)
-        lookup.bind(2, kind)
-        lookup.bind(3, frame.dataTimeUnix)
-        lookup.bind(4, reading.code)
-        lookup.bind(5, reading.polId ?? "")
+        try lookup.bind(1, frame.mn)
+        try lookup.bind(2, kind)
+        try lookup.bind(3, frame.dataTimeUnix)
+        try lookup.bind(4, reading.code)
+        try lookup.bind(5, reading.polId ?? "")
         defer { lookup.reset() }
-        guard try lookup.step() else {
-            // Ignored for a reason other than the key (cannot happen with this schema): say conflict.
-            return false
-        }
+        // No row: ignored for a reason other than the key, which this schema does not have.
+        guard try lookup.step() else { return false }
         for (column, field) in Reading.NumericField.allCases.enumerated() {
             if !sameValue(lookup.double(Int32(column)), reading[field]) { return false }
         }

@@ -4,76 +4,84 @@ import GRDBSQLite
 /// `SQLITE_TRANSIENT`: SQLite copies bound text and blobs (the C macro is not imported into Swift).
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-/// A statement prepared straight on GRDB's writer connection, for the commit's hot loop.
+/// One of GRDB's cached statements on the writer connection, driven through the C API in the
+/// commit's hot loop.
 ///
 /// GRDB's statement layer boxes every argument into a `DatabaseValue`; binding through the C API
-/// is about twice as fast. Bindings survive `reset()`, so values shared by a frame's readings are
-/// bound once per frame. Only used inside one write access; not `Sendable`.
-final class RawStatement {
+/// is about twice as fast. GRDB keeps the prepared statement for the connection's lifetime (and
+/// finalizes it on close), so a commit prepares nothing once the cache is warm. Every use binds
+/// every parameter and resets the statement afterwards, so nothing leaks from one use to the
+/// next. Only used inside one write access, on the connection's own queue.
+struct RawStatement {
     let connection: OpaquePointer
     let handle: OpaquePointer
-    let sql: String
+    /// Keeps GRDB's statement (the owner of `handle`) alive.
+    private let statement: Statement
 
-    init(_ sql: String, on db: Database) throws {
+    init(cached sql: String, on db: Database) throws {
         guard let connection = db.sqliteConnection else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the database connection is closed", sql: sql)
         }
-        var handle: OpaquePointer?
-        let code = sqlite3_prepare_v3(connection, sql, -1, 0, &handle, nil)
-        guard code == SQLITE_OK, let handle else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
-        }
+        statement = try db.cachedStatement(sql: sql)
         self.connection = connection
-        self.handle = handle
-        self.sql = sql
+        handle = statement.sqliteStatement
     }
 
-    deinit { sqlite3_finalize(handle) }
+    var sql: String { statement.sql }
 
     @inline(__always)
-    func bind(_ index: Int32, _ value: String) {
+    func bind(_ index: Int32, _ value: String) throws {
         var text = value
-        text.withUTF8 { bytes in
+        let code = text.withUTF8 { bytes in
             // A NULL pointer would bind SQL NULL; an empty string must stay an empty string.
             if let base = bytes.baseAddress, bytes.count > 0 {
                 base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    _ = sqlite3_bind_text(handle, index, $0, Int32(bytes.count), transient)
+                    sqlite3_bind_text(handle, index, $0, Int32(bytes.count), transient)
                 }
             } else {
-                _ = sqlite3_bind_text(handle, index, "", 0, transient)
+                sqlite3_bind_text(handle, index, "", 0, transient)
             }
         }
+        try check(code)
     }
 
     @inline(__always)
-    func bind(_ index: Int32, _ value: String?) {
-        if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
+    func bind(_ index: Int32, _ value: String?) throws {
+        if let value { try bind(index, value) } else { try check(sqlite3_bind_null(handle, index)) }
     }
 
     @inline(__always)
-    func bind(_ index: Int32, _ value: Double?) {
+    func bind(_ index: Int32, _ value: Double?) throws {
         // SQLite stores NaN as NULL; the duplicate check treats them alike.
-        if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        let code = if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        try check(code)
     }
 
     @inline(__always)
-    func bind(_ index: Int32, _ value: Int64) {
-        sqlite3_bind_int64(handle, index, value)
+    func bind(_ index: Int32, _ value: Int64) throws {
+        try check(sqlite3_bind_int64(handle, index, value))
     }
 
     @inline(__always)
-    func bind(_ index: Int32, _ value: Int) {
-        sqlite3_bind_int64(handle, index, Int64(value))
+    func bind(_ index: Int32, _ value: Int) throws {
+        try check(sqlite3_bind_int64(handle, index, Int64(value)))
     }
 
-    func bind(_ index: Int32, bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
+    func bind(_ index: Int32, bytes: [UInt8]) throws {
+        let code = bytes.withUnsafeBytes { buffer in
             if let base = buffer.baseAddress, buffer.count > 0 {
-                _ = sqlite3_bind_blob(handle, index, base, Int32(buffer.count), transient)
+                sqlite3_bind_blob(handle, index, base, Int32(buffer.count), transient)
             } else {
-                _ = sqlite3_bind_zeroblob(handle, index, 0)
+                sqlite3_bind_zeroblob(handle, index, 0)
             }
         }
+        try check(code)
+    }
+
+    /// A failed bind (out of memory, value too big) must not let the statement run.
+    @inline(__always)
+    private func check(_ code: Int32) throws {
+        if code != SQLITE_OK { throw failure(code) }
     }
 
     /// Runs a statement that returns no rows, then resets it (bindings stay).

@@ -160,7 +160,13 @@ extension SQLiteStore {
             FROM readings
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY data_time_unix, data_time, mn, kind, pollutant, pol_id"
+        // Oldest first, ties in key order. With mn and kind fixed (left out here) this is the
+        // primary key's own order, so SQLite streams the rows without sorting.
+        var order = ["data_time_unix"]
+        if query.mn == nil { order.append("mn") }
+        if query.kind == nil { order.append("kind") }
+        order += ["pollutant", "pol_id"]
+        sql += " ORDER BY " + order.joined(separator: ", ")
         if let limit = query.limit {
             sql += " LIMIT ?"
             arguments += [Swift.max(limit, 0)]

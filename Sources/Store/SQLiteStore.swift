@@ -34,10 +34,12 @@ public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
 ///   to `pollutant`), `rtd … raw_avg` (REAL, NULL when not sent), `flag`, `eflag`, `sample_time`,
 ///   `other` (the remaining suffixes as a JSON array of `[suffix, value]` pairs, in frame order,
 ///   NULL when none), `edition`, `backfill`, `received_at` (ms), `connection`, `qn` — provenance of
-///   the first frame that stored the row. Index `readings_by_time(data_time_unix)` serves
-///   time-range scans across devices.
+///   the first frame that stored the row. The partial index `readings_by_time(kind,
+///   data_time_unix) WHERE kind <> 'realtime'` serves time-range scans across devices for the
+///   minute, hour and day values (compliance, disclosure) without slowing the realtime bulk.
 /// - `frames`: one row per accepted upload (`mn, qn, cn, kind, data_time_unix, received_at,
-///   connection, peer, reading_count`); unique on `(mn, qn)` where `qn` is not NULL, so a resent
+///   connection, peer, reading_count`); unique on `(mn, qn)` where `qn` is not NULL (the index
+///   `frames_by_qn` lists `qn` first: live QNs are timestamps, so it grows at its end), so a resent
 ///   frame keeps its first row. A QN-less (2005) frame whose readings were all stored before is
 ///   treated as a resend and adds no row. Index on `received_at`.
 /// - `rejects`: `id, received_at, peer, mn, reason, detail, raw` (the bytes exactly as received).
@@ -45,6 +47,12 @@ public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
 /// - `devices` (`WITHOUT ROWID`): `mn` primary key, `last_seen` (ms), `last_qn`, `connection`,
 ///   `peer`; upserted by `seen` and `commandAnswer` events, keeping the latest by time.
 /// - `command_answers`: `mn, qn, cn, at` (ms), `detail` — 9011/9012 answers against the command QN.
+///
+/// ## Write path
+/// A frame's readings go in with one multi-row `INSERT … ON CONFLICT DO NOTHING` on GRDB's cached
+/// statements, bound through the SQLite C API (see `BatchWriter`); keys that were already stored
+/// are compared with the stored values (numeric fields and flag) to tell a resend (duplicate)
+/// from a conflict. The first value is always kept; conflicts are logged as warnings.
 ///
 /// ## Concurrency
 /// All state lives in GRDB's `DatabasePool`, which serialises writes on one connection and runs
@@ -66,7 +74,8 @@ public final class SQLiteStore: MonitoringStore {
     /// - Parameters:
     ///   - path: The database file, e.g. `data/hj212.sqlite`.
     ///   - durability: ``Durability/full`` (fsync per commit, the default) or ``Durability/normal``.
-    ///   - logger: Receives open, migration and conflict messages, with structured metadata.
+    ///   - logger: Receives conflicts (warning), applied migrations (info), open and close (debug),
+    ///     with structured metadata. The CLI can open the store without chatter.
     /// - Throws: ``StoreError`` when the folder cannot be created or the file cannot be opened.
     public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "hj212.store")) throws {
         self.path = path
@@ -104,7 +113,7 @@ public final class SQLiteStore: MonitoringStore {
         } catch {
             throw StoreError(wrapping: error, operation: "opening the database \(path)")
         }
-        logger.info(
+        logger.debug(
             "store opened",
             metadata: ["path": "\(path)", "durability": "\(durability.rawValue)", "journal": "wal"])
     }
@@ -148,7 +157,15 @@ public final class SQLiteStore: MonitoringStore {
         } catch {
             throw StoreError(wrapping: error, operation: "storing a batch of \(batch.frames.count) frames")
         }
-        for conflict in outcome.conflicts {
+        logConflicts(outcome.conflicts)
+        return outcome
+    }
+
+    /// The most conflicts one commit logs one by one; the rest are summed up in one line.
+    static let conflictsLoggedPerCommit = 20
+
+    private func logConflicts(_ conflicts: [ReadingConflict]) {
+        for conflict in conflicts.prefix(Self.conflictsLoggedPerCommit) {
             logger.warning(
                 "reading conflict: a later upload sent different values for a stored reading; the first was kept",
                 metadata: [
@@ -156,7 +173,15 @@ public final class SQLiteStore: MonitoringStore {
                     "data_time": "\(conflict.dataTime.hj212)", "pollutant": "\(conflict.pollutant)",
                 ])
         }
-        return outcome
+        if conflicts.count > Self.conflictsLoggedPerCommit {
+            let devices = Set(conflicts.map(\.mn)).sorted()
+            logger.warning(
+                "more reading conflicts in the same commit, not logged one by one",
+                metadata: [
+                    "count": "\(conflicts.count - Self.conflictsLoggedPerCommit)",
+                    "mns": "\(devices.prefix(10).joined(separator: ","))\(devices.count > 10 ? ",…" : "")",
+                ])
+        }
     }
 
     public func frameStored(mn: String, qn: String) async throws -> Bool {
@@ -191,6 +216,6 @@ public final class SQLiteStore: MonitoringStore {
         } catch {
             throw StoreError(wrapping: error, operation: "closing the database \(path)")
         }
-        logger.info("store closed", metadata: ["path": "\(path)"])
+        logger.debug("store closed", metadata: ["path": "\(path)"])
     }
 }

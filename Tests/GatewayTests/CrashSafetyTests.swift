@@ -3,6 +3,13 @@ import HJ212
 import Store
 import Testing
 
+/// What the devices were told was stored.
+actor AckLog {
+    private(set) var entries: [(String, String)] = []
+    var count: Int { entries.count }
+    func append(mn: String, qn: String) { entries.append((mn, qn)) }
+}
+
 /// The core promise: every acknowledged upload survives `kill -9` of the gateway.
 @Suite("crash safety", .serialized)
 struct CrashSafetyTests {
@@ -79,32 +86,33 @@ struct CrashSafetyTests {
 
         // Eight devices upload as fast as their acks allow, remembering what was acknowledged.
         let port = server.port
+        let log = AckLog()
         let loaders = devices.map { mn in
-            Task { () -> [String] in
-                var acked: [String] = []
-                guard let connection = try? await DeviceConnection(port: port) else { return acked }
+            Task {
+                guard let connection = try? await DeviceConnection(port: port) else { return }
                 var index = 0
                 while !Task.isCancelled {
                     let qn = Frames.qn(index)
                     let frame = Frames.upload(mn: mn, qn: qn, time: Frames.time.adding(seconds: Int64(index) * 60), readings: Frames.readings(10))
                     guard (try? await connection.send(frame)) != nil else { break }
-                    guard let ack = try? await connection.nextFrame(timeout: .seconds(5)), ack.header.qn == qn else { break }
-                    acked.append(qn)
+                    guard let ack = try? await connection.nextFrame(timeout: .seconds(30)), ack.header.qn == qn else { break }
+                    await log.append(mn: mn, qn: qn)
                     index += 1
                 }
                 await connection.close()
-                return acked
             }
         }
-        try await Task.sleep(for: .milliseconds(1500))
+        // Kill it in the middle of the load, once a good number of frames were acknowledged.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while await log.count < 300 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         kill(server.process.processIdentifier, SIGKILL)
         server.process.waitUntilExit()
-        var acknowledged: [(String, String)] = []
-        for (mn, loader) in zip(devices, loaders) {
-            loader.cancel()
-            acknowledged += await loader.value.map { (mn, $0) }
-        }
-        #expect(acknowledged.count > 50, "the load produced too few acknowledged frames to mean anything")
+        for loader in loaders { loader.cancel() }
+        for loader in loaders { await loader.value }
+        let acknowledged = await log.entries
+        #expect(acknowledged.count >= 300, "the load produced too few acknowledged frames to mean anything")
 
         // Restart on the same database: it must come up and find every acknowledged frame.
         let restarted = try Self.start(config: config)

@@ -156,6 +156,41 @@ struct SQLiteStoreCommitTests {
         ])
     }
 
+    @Test("a flood of conflicts is logged with a cap and a summary line")
+    func conflictLogCap() async throws {
+        let logs = LogCapture()
+        try await withStore(logs: logs) { store, _ in
+            let codes = (0..<25).map { "x\($0)" }
+            let first = Sample.frame(qn: "Q1", readings: codes.map { Sample.reading($0, rtd: 1) })
+            let second = Sample.frame(qn: "Q2", readings: codes.map { Sample.reading($0, rtd: 2) })
+            _ = try await store.commit(WriteBatch(frames: [first]))
+            let outcome = try await store.commit(WriteBatch(frames: [second]))
+            #expect(outcome.frames == [FrameOutcome(conflicts: 25)])
+            #expect(outcome.conflicts.count == 25)
+        }
+        let warnings = logs.entries.filter { $0.level == .warning }
+        #expect(warnings.count == SQLiteStore.conflictsLoggedPerCommit + 1)
+        #expect(warnings.last?.metadata["count"] == "\(25 - SQLiteStore.conflictsLoggedPerCommit)")
+        #expect(warnings.last?.metadata["mns"] == Sample.mnA)
+    }
+
+    @Test("a frame with more readings than one statement carries")
+    func wideFrame() async throws {
+        try await withStore { store, _ in
+            let count = BatchWriter.rowsPerInsert * 2 + 5
+            let readings = (0..<count).map { Sample.reading("c\($0)", rtd: Double($0)) }
+            let frame = Sample.frame(qn: "Q1", readings: readings)
+            #expect(try await store.commit(WriteBatch(frames: [frame])).frames == [FrameOutcome(inserted: count)])
+            // Resent with one changed value in the middle statement.
+            var changed = frame
+            changed.readings[BatchWriter.rowsPerInsert + 3].rtd = -1
+            let outcome = try await store.commit(WriteBatch(frames: [changed]))
+            #expect(outcome.frames == [FrameOutcome(duplicates: count - 1, conflicts: 1)])
+            #expect(outcome.conflicts.map(\.pollutant) == ["c\(BatchWriter.rowsPerInsert + 3)"])
+            #expect(try await store.counts().readings == count)
+        }
+    }
+
     @Test("a key repeated inside one batch is detected too")
     func conflictWithinBatch() async throws {
         try await withStore { store, _ in
@@ -167,6 +202,21 @@ struct SQLiteStoreCommitTests {
             let outcome = try await store.commit(WriteBatch(frames: frames))
             #expect(outcome.frames == [FrameOutcome(inserted: 1), FrameOutcome(duplicates: 1), FrameOutcome(conflicts: 1)])
             #expect(outcome.conflicts.count == 1)
+        }
+    }
+
+    @Test("a key repeated inside one frame: the first is kept")
+    func repeatInsideFrame() async throws {
+        try await withStore { store, _ in
+            // A 2005 frame can map two old codes to one current code.
+            let frame = Sample.frame(qn: "Q1", readings: [
+                Sample.reading("a21026", rtd: 1), Sample.reading("a21002", rtd: 2),
+                Sample.reading("a21026", rtd: 1), Sample.reading("a21026", rtd: 3),
+            ])
+            let outcome = try await store.commit(WriteBatch(frames: [frame]))
+            #expect(outcome.frames == [FrameOutcome(inserted: 2, duplicates: 1, conflicts: 1)])
+            let stored = try await store.readings(ReadingQuery(pollutant: "a21026"))
+            #expect(stored.map(\.reading.rtd) == [1])
         }
     }
 
@@ -278,6 +328,11 @@ struct SQLiteStoreQueryTests {
             }
             let byDevice = try await plan(ReadingQuery(mn: Sample.mnA, pollutant: "a21026", kind: .realtime, since: 0, until: 10))
             #expect(byDevice.contains("PRIMARY KEY"))
+            // Rows come in key order: at most rows with the same time are sorted, never the whole result.
+            #expect(!byDevice.contains("TEMP B-TREE FOR ORDER BY"))
+            let oneDeviceAllCodes = try await plan(ReadingQuery(mn: Sample.mnA, kind: .hour, since: 0, until: 10))
+            #expect(oneDeviceAllCodes.contains("PRIMARY KEY"))
+            #expect(!oneDeviceAllCodes.contains("TEMP B-TREE"))
             let acrossDevices = try await plan(ReadingQuery(kind: .hour, since: 0, until: 10))
             #expect(acrossDevices.contains("readings_by_time"))
             let frame = try await store.pool.read { db in
@@ -436,7 +491,7 @@ struct SQLiteStoreFileTests {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(repeating: 0x41, count: 8192).write(to: url)
         let error = try await #require(throws: StoreError.self) {
-            let store = try SQLiteStore(path: database.path)
+            let store = try SQLiteStore(path: database.path, logger: LogCapture().logger)
             try await store.migrate()
         }
         #expect(error.reason.contains("not a readable gateway database"))
@@ -450,16 +505,63 @@ struct SQLiteStoreFileTests {
         let blocker = database.folder.appendingPathComponent("file")
         try Data("x".utf8).write(to: blocker)
         let error = #expect(throws: StoreError.self) {
-            _ = try SQLiteStore(path: blocker.appendingPathComponent("db.sqlite").path)
+            _ = try SQLiteStore(path: blocker.appendingPathComponent("db.sqlite").path, logger: LogCapture().logger)
         }
         #expect(error?.operation.contains("opening") == true)
+    }
+
+    @Test("a second store on the same file (the CLI) reads while the gateway writes")
+    func concurrentReader() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let gateway = try await database.open()
+        let cli = try await database.open()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for batch in 0..<20 {
+                    let frames = (0..<50).map { index in
+                        Sample.frame(mn: "MN\(index)", qn: "Q\(batch)", at: Sample.base + Int64(batch) * 30, readings: [
+                            Sample.reading("a21026", rtd: Double(batch)), Sample.reading("a21002", rtd: 1),
+                        ])
+                    }
+                    _ = try await gateway.commit(WriteBatch(frames: frames))
+                }
+            }
+            group.addTask {
+                var last = 0
+                for _ in 0..<40 {
+                    let seen = try await cli.counts().readings
+                    #expect(seen >= last)  // whole commits only, never going back
+                    #expect(seen % 100 == 0)
+                    last = seen
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await cli.counts().readings == 2_000)
+        try await cli.close()
+        try await gateway.close()
+    }
+
+    @Test("a closed store throws instead of crashing")
+    func closed() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let store = try await database.open()
+        try await store.close()
+        await #expect(throws: StoreError.self) {
+            _ = try await store.commit(WriteBatch(frames: [Sample.frame(readings: [Sample.reading("a21026", rtd: 1)])]))
+        }
+        await #expect(throws: StoreError.self) {
+            _ = try await store.readings(ReadingQuery())
+        }
     }
 
     @Test("a database without the schema says how to fix it")
     func unmigrated() async throws {
         let database = TemporaryDatabase()
         defer { database.remove() }
-        let store = try SQLiteStore(path: database.path)
+        let store = try SQLiteStore(path: database.path, logger: LogCapture().logger)
         let error = await #expect(throws: StoreError.self) {
             _ = try await store.readings(ReadingQuery())
         }

@@ -1,0 +1,78 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A server started as a child process (`hj212 serve`, or this benchmark's own ack server),
+/// with its stderr in a log file and the port read from its `address=HOST:PORT` log line.
+final class ChildServer {
+    let process: Process
+    let port: Int
+    let logFile: URL
+
+    var pid: Int32 { process.processIdentifier }
+
+    private init(process: Process, port: Int, logFile: URL) {
+        self.process = process
+        self.port = port
+        self.logFile = logFile
+    }
+
+    /// Starts `executable` and waits (up to `timeout`) for it to log the address it bound.
+    static func start(executable: URL, arguments: [String], logFile: URL, timeout: TimeInterval = 60) throws -> ChildServer {
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logFile)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardError = log
+        process.standardOutput = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        try? log.close()
+
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+            if let range = text.range(of: #"address=127\.0\.0\.1:\d+"#, options: .regularExpression),
+               let port = Int(text[range].split(separator: ":").last ?? "") {
+                return ChildServer(process: process, port: port, logFile: logFile)
+            }
+            if !process.isRunning {
+                throw BenchmarkError("\(executable.lastPathComponent) exited (status \(process.terminationStatus)) before listening:\n\(text.suffix(2000))")
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        throw BenchmarkError("\(executable.lastPathComponent) did not log its address within \(Int(timeout)) s; see \(logFile.path)")
+    }
+
+    /// SIGTERM, then waits up to `grace` seconds before SIGKILL. Returns the exit status.
+    @discardableResult
+    func stop(grace: TimeInterval = 60) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    /// The last lines of the child's log at warning level or above.
+    func problems(limit: Int = 5) -> [String] {
+        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        let lines = text.split(separator: "\n").filter {
+            $0.contains(" warning ") || $0.contains(" error ") || $0.contains(" critical ")
+        }
+        return lines.suffix(limit).map(String.init)
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
