@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: set up, build, and decode the sample frames shipped with the tests.
+# The main job on a fresh machine: set up, build, and run the gateway on embedded SQLite with the
+# demo fleet of simulators/demo.yaml (a small prefecture's enterprises, faults and exceedances).
+# It runs one simulated day at high speed, prints what to look at next, and keeps the gateway
+# serving until Ctrl-C. Pass --once to exit after the simulated day; --dir D to choose the folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product hj212
-.build/release/hj212 decode Tests/HJ212Tests/Fixtures/samples.txt "$@"
+exec .build/release/hj212 demo "$@"

@@ -48,18 +48,26 @@ final class ChildServer {
         throw BenchmarkError("\(executable.lastPathComponent) did not log its address within \(Int(timeout)) s; see \(logFile.path)")
     }
 
-    /// SIGTERM, then waits up to `grace` seconds before SIGKILL. Returns the exit status.
+    /// SIGTERM, then waits up to `grace` seconds before SIGKILL. Returns how it ended, in words.
     @discardableResult
-    func stop(grace: TimeInterval = 60) -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    func stop(grace: TimeInterval = 60) -> String {
+        var killed = false
         if process.isRunning {
-            kill(pid, SIGKILL)
-            process.waitUntilExit()
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(grace)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning {
+                killed = true
+                kill(pid, SIGKILL)
+                process.waitUntilExit()
+            }
         }
-        return process.terminationStatus
+        if killed { return "did not stop within \(Int(grace)) s of SIGTERM; killed" }
+        switch process.terminationReason {
+        case .exit: return "exited with status \(process.terminationStatus) after SIGTERM"
+        case .uncaughtSignal: return "ended by signal \(process.terminationStatus)"
+        @unknown default: return "ended (status \(process.terminationStatus))"
+        }
     }
 
     /// The last lines of the child's log at warning level or above.

@@ -62,13 +62,24 @@ struct GatewayBenchmark {
                 """)
         }
 
+        if options.scenarios.contains(.idle) && options.idleConnections + 512 > fileLimit {
+            throw BenchmarkError("""
+                --idle-connections \(options.idleConnections) needs more open files than this process may have \
+                (\(fileLimit)); raise the hard limit (ulimit -Hn) or pass a smaller --idle-connections
+                """)
+        }
         let loadAtStart = ProcessStats.loadAverage()
         print("gateway-benchmark — design §4 figures on this machine")
         print("cpu: \(cores) × \(ProcessStats.cpuModel())")
         print("load average at start: \(loadAtStart)")
         print("open-file limit: \(fileLimit)")
-        print("temporary files: \(root.path) (\(ProcessStats.fileSystemType(of: root.path)))")
-        if needsGateway { print("gateway: \(hj212.path)") }
+        print("temporary files: \(root.path) (\(ProcessStats.fileSystemType(of: root.path))), durability \(options.durability)")
+        if needsGateway {
+            print("gateway: \(hj212.path)")
+            if hj212.path.contains("/debug/") || selfExecutable.path.contains("/debug/") {
+                print("warning: this is a debug build; build with -c release for figures that mean anything")
+            }
+        }
         print("")
 
         var storage: [StorageResult] = []
@@ -84,10 +95,11 @@ struct GatewayBenchmark {
             switch scenario {
             case .storage:
                 for events in options.storageEvents ? [false, true] : [false] {
-                    section("storage limit: SQLiteStore.commit, \(options.storageBatch) frames × \(readings) readings per commit\(events ? " + a device event per frame (as the gateway commits)" : ""), durability full")
+                    section("storage limit: SQLiteStore.commit, \(options.storageBatch) frames × \(readings) readings per commit\(events ? " + a device event per frame (as the gateway commits)" : ""), durability \(options.durability)")
                     let result = try await StorageBenchmark.run(
                         directory: root, seconds: options.storageSeconds, batchFrames: options.storageBatch,
-                        devices: options.storageDevices, readingsPerFrame: readings, events: events)
+                        devices: options.storageDevices, readingsPerFrame: readings, events: events,
+                        durability: options.durability == "normal" ? .normal : .full)
                     print("""
                         \(result.commits) commits, \(result.frames) frames, \(result.readings) readings in \(fixed(result.commitSeconds, 2)) s of commit time
                         \(grouped(result.readingsPerSecond)) readings/s, \(grouped(result.framesPerSecond)) frames/s; \
@@ -111,7 +123,7 @@ struct GatewayBenchmark {
                     print(report.summary())
                     wire = ServerRun(
                         name: "wire", report: report, baselineRSS: 0, peakRSS: 0, serverCPUSeconds: 0, clientCPUSeconds: 0,
-                        loadSeconds: report.elapsedSeconds, exitStatus: 0, problems: [])
+                        loadSeconds: report.elapsedSeconds, ending: "closed", problems: [])
                 } else {
                     var arguments = ["--serve-ack", "127.0.0.1:0"]
                     if let ackThreads = options.ackThreads { arguments += ["--ack-threads", String(ackThreads)] }
@@ -159,7 +171,7 @@ struct GatewayBenchmark {
                     readingsPerFrame: readings, threads: threads)
                 let isIdle = scenario == .idle
                 try ServerBenchmark.writeGatewayConfig(
-                    to: config, database: database, mns: plan.mns + (isIdle ? warmup.mns : []))
+                    to: config, database: database, mns: plan.mns + (isIdle ? warmup.mns : []), durability: options.durability)
                 let server = try ChildServer.start(
                     executable: hj212, arguments: ["serve", "--config", config.path, "--log-level", "info"],
                     logFile: directory.appendingPathComponent("hj212.log"))
@@ -206,7 +218,7 @@ struct GatewayBenchmark {
         var lines: [String] = []
         lines.append(
             "server: RSS \(mib(run.baselineRSS)) at start, peak \(mib(run.peakRSS)) "
-                + "(\(fixed(run.peakKiBPerConnection, 1)) KiB/connection over the start)")
+                + "((peak − start) / connections: \(fixed(run.peakKiBPerConnection, 1)) KiB)")
         if let connected = run.connectedRSS, let perConnection = run.connectedKiBPerConnection {
             lines.append("server: RSS \(mib(connected)) with every connection open before sending (\(fixed(perConnection, 1)) KiB/connection)")
         }
@@ -222,7 +234,7 @@ struct GatewayBenchmark {
             lines.append(
                 "stored: \(frames) frames, \(readings) readings (\(ok ? "every acknowledged frame and reading is in the database" : "FEWER THAN ACKNOWLEDGED"))")
         }
-        lines.append("server exit status after SIGTERM: \(run.exitStatus)")
+        lines.append("server: \(run.ending)")
         for problem in run.problems { lines.append("server log: \(problem)") }
         print(lines.joined(separator: "\n"))
     }
@@ -252,6 +264,7 @@ struct GatewayBenchmark {
                 "wire limit (minimal 9014 server)",
                 "\(grouped(wire.report.ackedFramesPerSecond)) frames/s, \(latencies(wire.report))", "", "",
             ])
+            if wire.serverCPUSeconds > 0 { rows.append(["    cpu", cpu(wire), "", ""]) }
         }
         if let max {
             let report = max.report
@@ -264,8 +277,9 @@ struct GatewayBenchmark {
             rows.append(["    ack latency", latencies(report), "", ""])
             rows.append([
                 "    server memory",
-                "peak RSS \(mib(max.peakRSS)), \(fixed(max.peakKiBPerConnection, 1)) KiB/connection", "", "",
+                "peak RSS \(mib(max.peakRSS)); (peak − start) / connections \(fixed(max.peakKiBPerConnection, 1)) KiB", "", "",
             ])
+            rows.append(["    cpu", cpu(max), "", ""])
             if let wire, wire.report.ackedFramesPerSecond > 0 {
                 rows.append([
                     "    ÷ wire limit", "\(percent(report.ackedFramesPerSecond / wire.report.ackedFramesPerSecond)) of frames/s", "", "",
@@ -302,8 +316,9 @@ struct GatewayBenchmark {
             }
             rows.append([
                 "    server memory",
-                "peak RSS \(mib(latency.peakRSS)), \(fixed(latency.peakKiBPerConnection, 1)) KiB/connection", "", "",
+                "peak RSS \(mib(latency.peakRSS)); (peak − start) / connections \(fixed(latency.peakKiBPerConnection, 1)) KiB", "", "",
             ])
+            rows.append(["    cpu", cpu(latency), "", ""])
         }
         if let idle {
             let report = idle.report
@@ -348,6 +363,11 @@ struct GatewayBenchmark {
         }
         print("")
         print("Figures are measured in this run, client and server sharing this machine's \(cores) cores; KB = 1000 bytes, MiB = 2^20.")
+    }
+
+    static func cpu(_ run: ServerRun) -> String {
+        let seconds = Swift.max(run.loadSeconds, 0.001)
+        return "server \(fixed(run.serverCPUSeconds / seconds, 2)) cores, load generator \(fixed(run.clientCPUSeconds / seconds, 2)) cores"
     }
 
     static func mib(_ kibibytes: Int) -> String { fixed(Double(kibibytes) / 1024, 1) + " MiB" }

@@ -24,6 +24,8 @@ struct Options {
     var storageBatch = 512
     var storageDevices = 200
     var storageEvents = true
+    /// full (fsync per commit, the gateway's default) or normal.
+    var durability = "full"
     // everything.
     var readingsPerFrame = 10
     var threads: Int?
@@ -54,6 +56,7 @@ struct Options {
           --storage-batch N         storage: frames per commit (512)
           --storage-devices N       storage: devices the frames cycle through (200)
           --no-storage-events       storage: skip the variant with the gateway's device events
+          --durability full|normal  storage and gateway: fsync every commit (full, the default) or not
           --readings N              pollutants per frame (10)
           --threads N               load generator event-loop threads (one per core)
           --ack-threads N           minimal ack server threads (one per core)
@@ -110,6 +113,10 @@ struct Options {
             case "--storage-batch": options.storageBatch = try int(argument)
             case "--storage-devices": options.storageDevices = try int(argument)
             case "--no-storage-events": options.storageEvents = false
+            case "--durability":
+                let text = try value(argument)
+                guard text == "full" || text == "normal" else { throw BenchmarkError("--durability full or normal, not \(text)") }
+                options.durability = text
             case "--readings": options.readingsPerFrame = try int(argument)
             case "--threads": options.threads = try int(argument)
             case "--ack-threads": options.ackThreads = try int(argument)

@@ -128,6 +128,12 @@ struct FrameProcessor: Sendable {
                 readings: packet.content.readings)
             let started = ContinuousClock.now
             do {
+                guard answerWanted else {
+                    // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
+                    try await committer.enqueue(ingest)
+                    metrics.frame("stored")
+                    return .accepted(reply: nil)
+                }
                 let outcome = try await committer.submit(ingest)
                 metrics.frame(outcome.inserted == 0 && outcome.duplicates > 0 ? "duplicate" : (answerWanted ? "acked" : "stored"))
                 if answerWanted {

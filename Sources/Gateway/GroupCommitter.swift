@@ -26,7 +26,7 @@ public actor GroupCommitter {
     private let logger: Logger
     private let metrics: GatewayMetrics
 
-    private var frames: [(IngestFrame, CheckedContinuation<FrameOutcome, any Error>)] = []
+    private var frames: [(IngestFrame, CheckedContinuation<FrameOutcome, any Error>?)] = []
     private var rejects: [RejectRecord] = []
     private var events: [DeviceEvent] = []
     private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
@@ -53,6 +53,19 @@ public actor GroupCommitter {
             frames.append((frame, continuation))
             wake()
         }
+    }
+
+    /// Hands in an upload that wants no answer: waits only for room in the queue, not for the
+    /// commit, so a device that does not ask for acknowledgements is not slowed by them.
+    public func enqueue(_ frame: IngestFrame) async throws {
+        while frames.count >= settings.capacity && !stopped {
+            await withCheckedContinuation { spaceWaiters.append($0) }
+        }
+        guard !stopped else {
+            throw StoreError(operation: "storing a frame", reason: "the gateway is shutting down", remedy: "the device will resend it after reconnecting")
+        }
+        frames.append((frame, nil))
+        wake()
     }
 
     /// Hands in a reject; it is written with the next batch.
@@ -112,14 +125,14 @@ public actor GroupCommitter {
             metrics.readingsStored.increment(by: outcome.frames.reduce(0) { $0 + $1.inserted })
             metrics.readingConflicts.increment(by: outcome.conflicts.count)
             for (index, entry) in batchFrames.enumerated() {
-                entry.1.resume(returning: index < outcome.frames.count ? outcome.frames[index] : FrameOutcome())
+                entry.1?.resume(returning: index < outcome.frames.count ? outcome.frames[index] : FrameOutcome())
             }
         } catch {
             logger.error("commit failed; frames in it are not acknowledged and will be resent", metadata: [
                 "frames": "\(batch.frames.count)", "rejects": "\(batch.rejects.count)", "error": "\(error)",
             ])
             metrics.commitFailures.increment()
-            for entry in batchFrames { entry.1.resume(throwing: error) }
+            for entry in batchFrames { entry.1?.resume(throwing: error) }
         }
     }
 

@@ -34,7 +34,7 @@ extension HJ212Command {
         var once = false
 
         @Option(help: "Simulated seconds per wall-clock second.")
-        var speed: Double = 3600
+        var speed: Double = 2400
 
         @Option(help: "The scenario (default: simulators/demo.yaml, looked up from here and from the executable).")
         var scenario: String?
@@ -150,19 +150,22 @@ extension HJ212Command {
             out.write("  hj212 rejects  --config \(shownDir)/hj212.yaml      # \(rejects) frames the faulty devices got wrong")
             out.write("  exceedances: coming with issue 5 (the demo day has SO2, NOx and COD episodes above their limits)")
             out.write("  disclosure site: coming with issue 6")
-            if let http = configuration.http {
-                out.write("  metrics and health: http://\(http)/metrics  http://\(http)/health")
-            }
-
             if once {
+                out.write("  the gateway: hj212 serve --config \(shownDir)/hj212.yaml   (this run has stopped it)")
                 await group.triggerGracefulShutdown()
                 _ = try? await gateway.value
                 watcher.cancel()
                 try await store.close()
                 return
             }
+            if let http = configuration.http {
+                out.write("  metrics and health: http://\(http)/metrics  http://\(http)/health")
+            }
             out.write("")
-            out.write("The gateway keeps running on 127.0.0.1:\(runtime.listener.port) (hj212 simulate --target 127.0.0.1:\(runtime.listener.port) … sends it more). Ctrl-C stops it.")
+            out.write("The gateway keeps running on 127.0.0.1:\(runtime.listener.port); Ctrl-C stops it. Send it more with:")
+            let next = startDay.adding(seconds: 86_400)
+            let nextDay = String(next.isoLocal.prefix(10))
+            out.write("  hj212 simulate --scenario \(Self.shown(scenarioPath)) --target 127.0.0.1:\(runtime.listener.port) --start \(nextDay) --speed 60")
             do {
                 try await gateway.value
             } catch {

@@ -178,7 +178,7 @@ final class LoadConnectionHandler: ChannelInboundHandler {
 
     private func answered(_ sequence: Int, now: UInt64) {
         let slot = sequence & mask
-        guard sequence >= 0, sequence < nextSequence, starts[slot] != 0, sequences[slot] == sequence else {
+        guard sequence >= 0, sequence < nextSequence, starts[slot] != 0, sequences[slot] == sequence, !state.isComplete else {
             state.unexpectedReplies += 1
             return
         }

@@ -95,6 +95,10 @@ public enum LoadGenerator {
         }
         let connectSeconds = seconds(ContinuousClock.now - connectStart)
         if failures == plan.connections {
+            for (index, loop) in loops.enumerated() {
+                let state = states[index]
+                try? await loop.submit { state.value.release() }.get()
+            }
             throw LoadGeneratorError(
                 "no connection to \(plan.host):\(plan.port) could be opened: \(firstError ?? "unknown error")")
         }

@@ -26,7 +26,8 @@ public struct LoadReport: Sendable {
     public var disconnects: Int
     /// Frames in flight on connections that were lost.
     public var lostInFlight: Int
-    /// Answers that were not a 9014 matching a frame in flight.
+    /// Answers that were not a 9014 matching a frame in flight, or came after the drain timeout
+    /// (those frames are already counted in ``timeouts``).
     public var unexpectedReplies: Int
     /// Answer bytes that could not be framed.
     public var malformedReplies: Int

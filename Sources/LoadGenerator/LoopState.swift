@@ -171,6 +171,9 @@ final class LoopState {
         if started { lostInFlight += unanswered }
     }
 
+    /// The run is over for this loop (answers arriving now came after the drain timeout).
+    var isComplete: Bool { started && done == nil }
+
     func recordAnswer(latencyNanoseconds: UInt64, at now: UInt64) {
         answered += 1
         lastAnswerNanos = now

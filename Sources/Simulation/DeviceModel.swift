@@ -184,7 +184,7 @@ public struct PlantEngine: Sendable {
     /// A value during an exceedance episode: `factor` × the limit — on the converted value when
     /// the outlet has a reference O2 (so C = factor × L × (21 − O2) / (21 − O2ref)) — or `value`.
     func episodeValue(_ episode: ExceedanceEpisode, code: String, oxygen: Double?, noise: Double) -> Double {
-        let wobble = 1 + 0.03 * max(-2, min(2, noise))
+        let wobble = 1 + 0.03 * noise
         if let value = episode.value { return value * wobble }
         guard let factor = episode.factor, case .maximum(let limit)? = device.limits[code] else { return 0 }
         var target = factor * limit

@@ -65,7 +65,8 @@ struct IntervalWindow: Sendable, Hashable {
 /// Aggregation rules (documented in simulators/README.md):
 /// - an interval's flag is its most frequent sample flag (a tie goes to the non-N flag);
 /// - Min/Avg/Max are over the samples carrying that flag;
-/// - Cou sums every sample's amount: flow × interval (volume) or concentration × flow × interval (mass);
+/// - Cou sums every sample's amount: flow × interval (volume) or concentration × flow × interval
+///   (mass); samples taken during a calibration add nothing;
 /// - ZsRtd = Rtd × (21 − O2ref) / (21 − O2) per sample; ZsAvg applies the same formula to the
 ///   interval's Avg and the O2 Avg; ZsMin/ZsMax are the extremes of the samples' ZsRtd;
 ///   no Zs when O2 ≥ 20 % (stack air, plant stopped).
@@ -144,6 +145,8 @@ public struct RecordGenerator: Sendable {
             case .mass: amount = (flow ?? 0) * value * dt / 1_000_000
             case .none: break
             }
+            // A calibrating analyser reads its span gas, not the stack: no amount.
+            if sample.flags[index] == .calibration { amount = 0 }
             let letter = sample.flags[index].rawValue
             minute.stats[index][letter, default: SampleStats()].add(value, zs: zs)
             hour.stats[index][letter, default: SampleStats()].add(value, zs: zs)

@@ -2,6 +2,12 @@ import HJ212
 import LoadGenerator
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decodes the one frame in `bytes`.
 private func decodeOne(_ bytes: [UInt8]) -> Packet? {
     var scanner = FrameScanner()
@@ -137,11 +143,37 @@ struct LoadGeneratorRunTests {
         #expect(report.disconnects == 0)
     }
 
-    @Test("a plan with nothing to connect to fails clearly")
+    @Test("an invalid plan is refused before connecting")
     func invalidPlan() async {
         await #expect(throws: LoadGeneratorError.self) {
             _ = try await LoadGenerator.run(LoadPlan(port: 1, connections: 0))
         }
+    }
+
+    @Test("nothing listening: the run fails with the connection error")
+    func refused() async throws {
+        let silent = try SilentListener()
+        let port = silent.port
+        silent.close()
+        await #expect(throws: LoadGeneratorError.self) {
+            _ = try await LoadGenerator.run(LoadPlan(port: port, connections: 2, maxFrames: 2, threads: 1))
+        }
+    }
+
+    @Test("a server that never answers: every frame sent counts as a timeout")
+    func unanswered() async throws {
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let plan = LoadPlan(
+            port: silent.port, connections: 2, window: 2, duration: .milliseconds(200), maxFrames: 4,
+            drainTimeout: .milliseconds(200), threads: 1)
+        let report = try await LoadGenerator.run(plan)
+        #expect(report.connectionsOpened == 2)
+        #expect(report.framesSent == 4)
+        #expect(report.framesAcknowledged == 0)
+        #expect(report.timeouts == 4)
+        #expect(report.latency.totalCount == 0)
+        #expect(report.p99 == nil)
     }
 
     @Test("MNs have a fixed width and are distinct")
@@ -157,4 +189,49 @@ struct LoadGeneratorRunTests {
 private actor Flag {
     private(set) var value = false
     func set() { value = true }
+}
+
+/// A loopback socket that listens but never accepts: connections complete in the kernel and
+/// nothing is ever answered.
+private final class SilentListener: Sendable {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw LoadGeneratorError("socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            closeDescriptor(fd)
+            throw LoadGeneratorError("bind/listen failed")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        closeDescriptor(descriptor)
+    }
+}
+
+private func closeDescriptor(_ descriptor: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(descriptor)
+    #else
+    _ = Darwin.close(descriptor)
+    #endif
 }

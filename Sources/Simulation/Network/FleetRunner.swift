@@ -158,9 +158,12 @@ public final class FleetRunner: Sendable {
             live.withLockedValue { $0[device.mn] = stats }
         }
 
+        var first = true
         outer: while !Task.isCancelled {
             var now = wall()
-            _ = machine.tick(wall: now)
+            // Data produced before the first connection would count as lost; start with the link.
+            if !first { _ = machine.tick(wall: now) }
+            first = false
             publish(now)
             if finishedOrExpired(now) { break }
             if !machine.wantsConnection(wall: now) {
