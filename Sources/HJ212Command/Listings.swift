@@ -150,7 +150,7 @@ extension HJ212Command {
                 let entry = activity[mn]
                 let status: String
                 if device == nil {
-                    status = "unregistered"
+                    status = "pending"
                 } else if let seen = entry?.lastSeenMillis, nowMillis - seen <= Int64(onlineMinutes) * 60_000 {
                     status = "online"
                 } else {

@@ -21,6 +21,8 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private(set) var isActive = false
     private(set) var finished = false
+    /// Open when sending started, so counted among the loop's active connections.
+    var takesPart = false
     /// The next sequence number to send; also the number of frames sent.
     private(set) var nextSequence = 0
     /// Frames sent and not yet answered.
@@ -109,7 +111,7 @@ final class LoadConnectionHandler: ChannelInboundHandler {
 
     /// Marks the connection finished once nothing is in flight and nothing more will be sent.
     func checkFinished() {
-        guard !finished, state.started else { return }
+        guard !finished, takesPart, state.started else { return }
         if !isActive || (inFlight == 0 && (nextSequence >= quota || !state.sendingOpen)) {
             finished = true
             state.connectionFinished()

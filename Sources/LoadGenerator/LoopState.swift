@@ -71,8 +71,12 @@ final class LoopState {
         sendingOpen = true
         startNanos = start.uptimeNanoseconds
         if let maxFrames = plan.maxFrames { totalFrames = maxFrames }
-        active = handlers.reduce(0) { $0 + (($1?.isActive ?? false) ? 1 : 0) }
-        for case let handler? in handlers where !handler.isActive { handler.checkFinished() }
+        // Only connections open now take part; one that closed while the others connected is
+        // already counted as a disconnect.
+        for case let handler? in handlers where handler.isActive {
+            handler.takesPart = true
+            active += 1
+        }
 
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         deadlineTask = eventLoop.scheduleTask(deadline: deadline) { bound.value.stopSending() }

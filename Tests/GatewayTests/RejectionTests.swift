@@ -101,3 +101,21 @@ struct RejectionTests {
         await gateway.stop()
     }
 }
+
+/// Onboarding: with `unregistered: accept`, an unknown device's data is kept (it shows as pending).
+@Suite("gateway onboarding")
+struct OnboardingTests {
+    @Test("an unregistered MN is stored and answered when the gateway accepts unregistered devices")
+    func acceptUnregistered() async throws {
+        let gateway = try await TestGateway(settings: GatewaySettings(acceptUnregistered: true))
+        let device = try await DeviceConnection(port: gateway.port)
+        let mn = "NEW0000000000000000000001"
+        try await device.send(Frames.upload(mn: mn, password: "anything", qn: "20261128080000901"))
+        let ack = try #require(try await device.nextFrame())
+        #expect(ack.header.cn == "9014")
+        #expect(try await gateway.store.readings(ReadingQuery(mn: mn)).count == 3)
+        #expect(try await gateway.store.rejects(RejectQuery()).isEmpty)
+        await device.close()
+        await gateway.stop()
+    }
+}
