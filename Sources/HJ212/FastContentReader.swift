@@ -205,10 +205,10 @@ enum FastContentReader {
                 let rawCode = String(decoding: UnsafeRawBufferPointer(start: p + codes[2 * slot], count: codes[2 * slot + 1]), as: UTF8.self)
                 var code = rawCode
                 if mapCodes, let mapped = tables.currentCode(for: rawCode, medium: medium) { code = mapped }
-                var reading = Reading(code: code, rawCode: rawCode)
-                reading.values = NumericValues(values.baseAddress! + slot * 10, present: masks[slot])
-                if flags[slot] != 0 { reading.flag = DataFlag(byte: flags[slot]) }
-                readings.append(reading)
+                readings.append(Reading(
+                    code: code, rawCode: rawCode,
+                    values: NumericValues(values.baseAddress! + slot * 10, present: masks[slot]),
+                    flag: flags[slot] != 0 ? DataFlag(byte: flags[slot]) : nil))
             }
             content.readings = readings
             return content

@@ -34,6 +34,16 @@ public struct Reading: Sendable, Hashable {
         other = []
     }
 
+    /// A reading with its values already read (the fast reader builds them this way).
+    @inline(__always)
+    init(code: String, rawCode: String, values: NumericValues, flag: DataFlag?) {
+        self.code = code
+        self.rawCode = rawCode
+        self.values = values
+        self.flag = flag
+        other = []
+    }
+
     /// A suffix and its value as sent.
     public struct SuffixValue: Sendable, Hashable {
         public var suffix: String
