@@ -93,24 +93,7 @@ extension HJ212Command {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let runtime = try await GatewayRuntime.start(configuration: configuration, logger: logger)
             let store = runtime.store
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(service: CommitterService(committer: runtime.committer), serviceName: "committer"),
-                .init(service: DevicePortService(server: runtime.server, listener: runtime.listener), serviceName: "device-port"),
-            ]
-            if let http = configuration.http {
-                services.append(.init(
-                    service: HTTPFront.application(
-                        host: http.host, port: http.port, registry: registry, logger: logger,
-                        health: {
-                            do {
-                                _ = try await store.deviceActivity(since: 0, until: 0)
-                                return .init(ok: true, detail: "store reachable")
-                            } catch {
-                                return .init(ok: false, detail: "store: \(error)")
-                            }
-                        }),
-                    serviceName: "http"))
-            }
+            let services = runtime.services(configuration: configuration, registry: registry, logger: logger)
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             let gateway = Task { try await group.run() }
             out.write("  gateway listening: devices on 127.0.0.1:\(runtime.listener.port), http on \(configuration.http?.description ?? "off")")

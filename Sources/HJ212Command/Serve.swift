@@ -52,26 +52,7 @@ extension HJ212Command {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
             let runtime = try await GatewayRuntime.start(configuration: configuration, logger: logger)
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-                .init(service: CommitterService(committer: runtime.committer), serviceName: "committer"),
-            ]
-            if let http = configuration.http {
-                let store = runtime.store
-                services.append(.init(
-                    service: HTTPFront.application(
-                        host: http.host, port: http.port, registry: registry, logger: logger,
-                        health: {
-                            do {
-                                _ = try await store.deviceActivity(since: 0, until: 0)
-                                return .init(ok: true, detail: "store reachable")
-                            } catch {
-                                return .init(ok: false, detail: "store: \(error)")
-                            }
-                        }),
-                    serviceName: "http"))
-            }
-            services.append(.init(
-                service: DevicePortService(server: runtime.server, listener: runtime.listener), serviceName: "device-port"))
+            let services = runtime.services(configuration: configuration, registry: registry, logger: logger)
             let group = ServiceGroup(configuration: .init(
                 services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
@@ -90,6 +71,33 @@ extension HJ212Command {
 
 /// The gateway's parts, wired from a configuration. `serve` and `demo` share it.
 struct GatewayRuntime: Sendable {
+    /// The services to run, in start order; graceful shutdown runs in reverse, so the device
+    /// port stops first and the committer, which answers what is in flight, stops last.
+    func services(
+        configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger
+    ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: CommitterService(committer: committer), serviceName: "committer"),
+        ]
+        if let http = configuration.http {
+            let store = store
+            services.append(.init(
+                service: HTTPFront.application(
+                    host: http.host, port: http.port, registry: registry, logger: logger,
+                    health: {
+                        do {
+                            _ = try await store.deviceActivity(since: 0, until: 0)
+                            return .init(ok: true, detail: "store reachable")
+                        } catch {
+                            return .init(ok: false, detail: "store: \(error)")
+                        }
+                    }),
+                serviceName: "http"))
+        }
+        services.append(.init(service: DevicePortService(server: server, listener: listener), serviceName: "device-port"))
+        return services
+    }
+
     let store: SQLiteStore
     let committer: GroupCommitter
     let server: GatewayServer

@@ -3,46 +3,12 @@ import GatewayConfig
 import HJ212
 import Yams
 
-/// One problem in a scenario file, with its line.
-public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
-    public var line: Int?
-    public var column: Int?
-    /// Where in the document, e.g. `enterprises[0].outlets[1].devices[0].mn`.
-    public var path: String
-    public var message: String
-
-    public init(line: Int? = nil, column: Int? = nil, path: String, message: String) {
-        self.line = line
-        self.column = column
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String {
-        var text = ""
-        if let line { text += "line \(line): " }
-        if !path.isEmpty { text += "\(path): " }
-        return text + message
-    }
-}
+/// One problem in a scenario file, with its line: the same located issue the gateway's
+/// configuration reports, since both are YAML documents read with line numbers.
+public typealias ScenarioIssue = ConfigurationIssue
 
 /// Why a scenario could not be read: every problem found, in file order.
-public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible, LocalizedError {
-    public var issues: [ScenarioIssue]
-    public var sourcePath: String?
-
-    public init(issues: [ScenarioIssue], sourcePath: String? = nil) {
-        self.issues = issues
-        self.sourcePath = sourcePath
-    }
-
-    public var description: String {
-        let prefix = sourcePath.map { "\($0): " } ?? ""
-        return issues.map { prefix + $0.description }.joined(separator: "\n")
-    }
-
-    public var errorDescription: String? { description }
-}
+public typealias ScenarioError = ConfigurationError
 
 /// Reads scenario files (format: simulators/README.md).
 ///
