@@ -133,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "HJ212Command",
             dependencies: [
-                "HJ212", "Reports", "LocalTime", "GatewayConfig", "Store", "Gateway", "PublicHTTP", "Simulation",
+                "HJ212", "Reports", "LocalTime", "GatewayConfig", "Store", "Gateway", "PublicHTTP", "Simulation", "LoadGenerator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

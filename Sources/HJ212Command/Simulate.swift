@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatewayConfig
 import HJ212
+import LoadGenerator
 import Logging
 import Simulation
 
@@ -24,8 +25,23 @@ extension HJ212Command {
                 registers every device of the scenario, so the gateway and the fleet agree.
                 """)
 
-        @Option(help: "The scenario file (simulators/*.yaml).")
-        var scenario: String
+        @Option(help: "The scenario file (simulators/*.yaml). Not needed with --load.")
+        var scenario: String?
+
+        @Flag(help: "Load mode: many identical devices upload 10-pollutant minute data as fast as answers allow (or at --rate) and the ack rate and latency are reported.")
+        var load = false
+
+        @Option(help: "With --load: how many connections (devices).")
+        var connections: Int = 100
+
+        @Option(help: "With --load: total frames per second to offer (open loop); without it each connection sends as fast as its answers come.")
+        var rate: Int?
+
+        @Option(help: "With --load: frames each connection may have waiting for an answer.")
+        var window: Int = 4
+
+        @Option(name: .customLong("mn-prefix"), help: "With --load: the devices' MN prefix (the rest is the connection number).")
+        var mnPrefix: String = "LOAD"
 
         @Option(help: "The gateway's device port, HOST:PORT.")
         var target: String?
@@ -61,6 +77,12 @@ extension HJ212Command {
         var logLevel: String = "warning"
 
         func validate() throws {
+            if !load && scenario == nil {
+                throw ValidationError("give --scenario FILE (simulators/*.yaml), or --load for load mode")
+            }
+            if load && (connections < 1 || window < 1 || (rate ?? 1) < 1) {
+                throw ValidationError("--connections, --window and --rate must be positive")
+            }
             if writeConfig == nil && target == nil {
                 throw ValidationError("give --target HOST:PORT (the gateway's device port), or --write-config OUT.yaml")
             }
@@ -69,7 +91,8 @@ extension HJ212Command {
         }
 
         func run() async throws {
-            let scenario = try SimulationCLI.loadScenario(self.scenario)
+            if load { return try await runLoad() }
+            let scenario = try SimulationCLI.loadScenario(self.scenario ?? "")
             if let writeConfig {
                 var listenAddress = HostPort(host: "0.0.0.0", port: 9212)
                 if let text = listen ?? target {
@@ -227,5 +250,40 @@ enum SimulationCLI {
                 out.write("  \(mn): uploads \(s.uploads) acked \(s.acknowledged) resent \(s.resends) back-filled \(s.backfilled) connects \(s.connects)")
             }
         }
+    }
+}
+
+extension HJ212Command.Simulate {
+    /// `--load`: the load generator, or the gateway configuration that registers its devices.
+    func runLoad() async throws {
+        var plan = LoadPlan(
+            port: 0, connections: connections, window: window, rate: rate,
+            duration: .milliseconds(Int64((duration ?? 10) * 1000)), mnPrefix: mnPrefix)
+        if let writeConfig {
+            var listenAddress = HostPort(host: "0.0.0.0", port: 9212)
+            if let text = listen ?? target {
+                guard let parsed = HostPort(text) else { throw CLIError("\(text) is not HOST:PORT, e.g. 0.0.0.0:9212") }
+                listenAddress = parsed
+            }
+            var configuration = GatewayConfiguration(listen: listenAddress, storage: .sqlite(path: db ?? "hj212.sqlite"))
+            configuration.limits.maxConnections = max(configuration.limits.maxConnections, connections * 2 + 16)
+            configuration.limits.maxConnectionsPerIP = max(configuration.limits.maxConnectionsPerIP, connections * 2 + 16)
+            configuration.enterprises = [Enterprise(id: "LOAD", name: "Load test", outlets: [Outlet(
+                id: "LOAD", name: "Load test outlet", medium: .gas,
+                devices: plan.mns.map { DeviceConfiguration(mn: $0, password: Secret(plan.password), edition: .hj2017) })])]
+            try SimulationCLI.write(configuration.yaml(), to: writeConfig)
+            print("wrote \(writeConfig): \(connections) load devices (MN \(plan.mn(for: 0)) …), password \(plan.password == "" ? "empty" : "set")")
+            return
+        }
+        guard let target, let address = HostPort(target) else {
+            throw CLIError("--target \(target ?? "") is not HOST:PORT, e.g. 127.0.0.1:9212")
+        }
+        plan.host = address.host
+        plan.port = address.port
+        _ = LoadGenerator.raiseOpenFileLimit(atLeast: connections * 2 + 64)
+        var logger = Logger(label: "hj212.load")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        let report = try await LoadGenerator.run(plan, logger: logger)
+        print(report.summary())
     }
 }
