@@ -16,6 +16,9 @@ struct FrameProcessor: Sendable {
         case refused
         /// Stop reading: the source is blocked (wrong passwords).
         case close(reason: String)
+        /// A valid upload that wants an answer: commit it (`commitAndAnswer`), then send the answer.
+        /// The connection may read on meanwhile; answers still leave in frame order.
+        case upload(IngestFrame, answer: [UInt8])
     }
 
     let settings: GatewaySettings
@@ -126,25 +129,17 @@ struct FrameProcessor: Sendable {
                 dataTimeUnix: timeZone.unixTime(dataTime), edition: packet.edition, backfill: backfill,
                 receivedAtMillis: wallMillis, connection: context.connection, peer: context.peer,
                 readings: packet.content.readings)
-            let started = ContinuousClock.now
-            do {
-                guard answerWanted else {
-                    // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
+            guard answerWanted else {
+                // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
+                do {
                     try await committer.enqueue(ingest)
                     metrics.frame("stored")
-                    return .accepted(reply: nil)
+                } catch {
+                    context.logger.error("upload not stored", metadata: ["mn": "\(mn)", "error": "\(error)"])
                 }
-                let outcome = try await committer.submit(ingest)
-                metrics.frame(outcome.inserted == 0 && outcome.duplicates > 0 ? "duplicate" : (answerWanted ? "acked" : "stored"))
-                if answerWanted {
-                    metrics.ackLatency.recordNanoseconds(nanoseconds(since: started))
-                    return .accepted(reply: Reply.dataAck(to: packet.header, edition: packet.edition).encode())
-                }
-                return .accepted(reply: nil)
-            } catch {
-                context.logger.error("upload not stored, so not acknowledged", metadata: ["mn": "\(mn)", "error": "\(error)"])
                 return .accepted(reply: nil)
             }
+            return .upload(ingest, answer: Reply.dataAck(to: packet.header, edition: packet.edition).encode())
         }
 
         // Anything else the device sent that asks for an answer gets the data answer.
@@ -153,6 +148,21 @@ struct FrameProcessor: Sendable {
             return .accepted(reply: Reply.dataAck(to: packet.header, edition: packet.edition).encode())
         }
         return .accepted(reply: nil)
+    }
+
+    /// Commits an upload and returns its answer, or nil when it could not be stored (then the
+    /// device gets no answer and resends).
+    func commitAndAnswer(_ ingest: IngestFrame, answer: [UInt8], logger: Logger) async -> [UInt8]? {
+        let started = ContinuousClock.now
+        do {
+            let outcome = try await committer.submit(ingest)
+            metrics.frame(outcome.inserted == 0 && outcome.duplicates > 0 ? "duplicate" : "acked")
+            metrics.ackLatency.recordNanoseconds(nanoseconds(since: started))
+            return answer
+        } catch {
+            logger.error("upload not stored, so not acknowledged", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
+            return nil
+        }
     }
 
     func reject(_ frame: RawFrame, context: Context, mn: String?, reason: String, at millis: Int64, detail: String) async {

@@ -118,37 +118,68 @@ public final class GatewayServer: Sendable {
                 var reassembler = SplitReassembler(timeout: settings.splitTimeoutSeconds)
                 var junkSinceValid = 0
                 defer { Task { await processor.sessions.detach(connection: name) } }
-                loop: for try await event in inbound.cancelOnGracefulShutdown() {
-                    let now = monotonicSeconds()
-                    switch event {
-                    case .junk(let count):
-                        metrics.junkBytes.increment(by: count)
-                        junkSinceValid += count
-                    case .malformed(let malformed):
-                        junkSinceValid += malformed.droppedBytes
-                        await processor.reject(malformed, context: context, at: wallClockMillis())
-                    case .frame(let frame):
-                        let action = await processor.process(
-                            frame, context: context, reassembler: &reassembler, now: now, wallMillis: wallClockMillis())
-                        switch action {
-                        case .refused:
-                            junkSinceValid += frame.bytes.count
-                        case .accepted(let reply):
-                            junkSinceValid = 0
-                            lastValid.withLockedValue { $0 = now }
-                            if let reply { try await outbound.write(ByteBuffer(bytes: reply)) }
-                        case .close(let reason):
-                            logger.info("closing connection", metadata: ["reason": "\(reason)"])
-                            break loop
+                // Answers leave in frame order from one writer. An upload's answer waits for its
+                // commit while the connection reads on, up to `pipelineDepth` frames ahead.
+                let (answers, answerQueue) = AsyncStream.makeStream(of: Task<[UInt8]?, Never>.self)
+                let window = AnswerWindow(limit: settings.pipelineDepth)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            for await pending in answers {
+                                let answer = await pending.value
+                                await window.release()
+                                if let answer { try await outbound.write(ByteBuffer(bytes: answer)) }
+                            }
+                        } catch {
+                            // The peer is gone: let the reader stop waiting for answer slots.
+                            await window.close()
+                            throw error
                         }
                     }
-                    if junkSinceValid > settings.junkBytesLimit {
-                        logger.info("closing: \(junkSinceValid) bytes without a valid frame")
-                        break loop
+                    defer { answerQueue.finish() }
+                    loop: for try await event in inbound.cancelOnGracefulShutdown() {
+                        let now = monotonicSeconds()
+                        switch event {
+                        case .junk(let count):
+                            metrics.junkBytes.increment(by: count)
+                            junkSinceValid += count
+                        case .malformed(let malformed):
+                            junkSinceValid += malformed.droppedBytes
+                            await processor.reject(malformed, context: context, at: wallClockMillis())
+                        case .frame(let frame):
+                            let action = await processor.process(
+                                frame, context: context, reassembler: &reassembler, now: now, wallMillis: wallClockMillis())
+                            switch action {
+                            case .refused:
+                                junkSinceValid += frame.bytes.count
+                            case .accepted(let reply):
+                                junkSinceValid = 0
+                                lastValid.withLockedValue { $0 = now }
+                                if let reply {
+                                    await window.acquire()
+                                    answerQueue.yield(Task { reply })
+                                }
+                            case .upload(let ingest, let answer):
+                                junkSinceValid = 0
+                                lastValid.withLockedValue { $0 = now }
+                                await window.acquire()
+                                let processor = processor, logger = logger
+                                answerQueue.yield(Task { await processor.commitAndAnswer(ingest, answer: answer, logger: logger) })
+                            case .close(let reason):
+                                logger.info("closing connection", metadata: ["reason": "\(reason)"])
+                                break loop
+                            }
+                        }
+                        if junkSinceValid > settings.junkBytesLimit {
+                            logger.info("closing: \(junkSinceValid) bytes without a valid frame")
+                            break loop
+                        }
+                        if reassembler.pendingCount > 0 {
+                            processor.expireSplits(&reassembler, now: now, logger: logger)
+                        }
                     }
-                    if reassembler.pendingCount > 0 {
-                        processor.expireSplits(&reassembler, now: now, logger: logger)
-                    }
+                    answerQueue.finish()
+                    try await group.waitForAll()
                 }
             }
         } catch {
@@ -156,6 +187,40 @@ public final class GatewayServer: Sendable {
         }
     }
 
+}
+
+/// Bounds how many answers a connection may have waiting for their commits.
+actor AnswerWindow {
+    private let limit: Int
+    private var inUse = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var closed = false
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    func acquire() async {
+        if closed { return }
+        if inUse < limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            inUse = max(0, inUse - 1)
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    /// No more answers will be written: nobody waits for a slot any more.
+    func close() {
+        closed = true
+        for waiter in waiters { waiter.resume() }
+        waiters.removeAll()
+    }
 }
 
 /// Seconds on a monotonic clock.

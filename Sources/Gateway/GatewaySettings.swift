@@ -21,12 +21,15 @@ public struct GatewaySettings: Sendable {
     public var splitTimeoutSeconds: Double
     /// Reply 9013 to a 2025 heartbeat (9015) that asks for an answer.
     public var answerHeartbeats: Bool
+    /// How many uploads one connection may have waiting for their commit while it reads on.
+    /// Answers still leave in frame order, each after its own commit.
+    public var pipelineDepth: Int
 
     public init(
         host: String = "0.0.0.0", port: Int = 9212, nodeName: String = "node1", framing: FramingOptions = FramingOptions(),
         policy: DecodePolicy = .lenient, acceptUnregistered: Bool = false, idleTimeoutSeconds: Int64 = 900,
         junkBytesLimit: Int = 64 * 1024, noValidFrameSeconds: Double = 120, splitTimeoutSeconds: Double = 120,
-        answerHeartbeats: Bool = true
+        answerHeartbeats: Bool = true, pipelineDepth: Int = 16
     ) {
         self.host = host
         self.port = port
@@ -39,5 +42,6 @@ public struct GatewaySettings: Sendable {
         self.noValidFrameSeconds = noValidFrameSeconds
         self.splitTimeoutSeconds = splitTimeoutSeconds
         self.answerHeartbeats = answerHeartbeats
+        self.pipelineDepth = pipelineDepth
     }
 }
