@@ -170,7 +170,13 @@ struct IntegrationTests {
         }
         #expect(answers.first == "9011 QnRtn=1")
         #expect(answers.last == "9012 ExeRtn=1")
-        let stored = try await gateway.store.readings(ReadingQuery(mn: "5300000000000000000000H1", kind: .hour))
+        // The uploads' commits may finish after the 9012 is read: each is answered after its own
+        // commit, while the gateway reads on.
+        var stored: [StoredReading] = []
+        for _ in 0..<500 where Set(stored.map(\.dataTime.hour)) != [0, 1, 2] {
+            stored = try await gateway.store.readings(ReadingQuery(mn: "5300000000000000000000H1", kind: .hour))
+            if Set(stored.map(\.dataTime.hour)) != [0, 1, 2] { try await Task.sleep(for: .milliseconds(10)) }
+        }
         #expect(Set(stored.map(\.dataTime.hour)) == [0, 1, 2])
         #expect(stored.allSatisfy { $0.backfill == .historyAnswer })
         run.cancel()
