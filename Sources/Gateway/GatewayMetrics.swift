@@ -17,12 +17,21 @@ public struct GatewayMetrics: Sendable {
     public let rejectsDropped = Counter(label: "hj212_rejects_dropped_total")
     public let incompleteSplits = Counter(label: "hj212_split_packets_incomplete_total")
 
-    public init() {}
+    /// One counter per frame result, made once rather than looked up on every frame.
+    private let frameCounters: [String: Counter]
+
+    public init() {
+        var counters: [String: Counter] = [:]
+        for result in ["acked", "stored", "duplicate", "rejected", "heartbeat", "answer", "other"] {
+            counters[result] = Counter(label: "hj212_frames_total", dimensions: [("result", result)])
+        }
+        frameCounters = counters
+    }
 
     /// Frames by result: `acked`, `stored` (no answer wanted), `duplicate`, `rejected`,
     /// `heartbeat`, `answer`, `other`.
     public func frame(_ result: String) {
-        Counter(label: "hj212_frames_total", dimensions: [("result", result)]).increment()
+        (frameCounters[result] ?? Counter(label: "hj212_frames_total", dimensions: [("result", result)])).increment()
     }
 
     /// Rejects by reason code.
