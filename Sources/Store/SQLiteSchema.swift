@@ -85,6 +85,84 @@ extension SQLiteStore {
                 CREATE INDEX command_answers_by_qn ON command_answers(mn, qn);
                 """)
         }
+        // Compliance results: judged hours and days, exceedance events, warnings, online hours.
+        migrator.registerMigration("v2-compliance") { db in
+            try db.execute(sql: """
+                CREATE TABLE periods (
+                    mn TEXT NOT NULL,
+                    pollutant TEXT NOT NULL,
+                    basis TEXT NOT NULL,
+                    start_unix INTEGER NOT NULL,
+                    enterprise_id TEXT NOT NULL,
+                    outlet_id TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    value REAL,
+                    judged REAL,
+                    oxygen REAL,
+                    cou REAL,
+                    coverage INTEGER,
+                    flags TEXT NOT NULL,
+                    judgement TEXT NOT NULL,
+                    limit_basis TEXT,
+                    limit_value REAL,
+                    lower REAL,
+                    upper REAL,
+                    multiple REAL,
+                    note TEXT,
+                    evaluated_at INTEGER NOT NULL,
+                    PRIMARY KEY (mn, pollutant, basis, start_unix)
+                ) WITHOUT ROWID;
+                CREATE INDEX periods_by_time ON periods(basis, start_unix);
+
+                CREATE TABLE exceedance_events (
+                    id INTEGER PRIMARY KEY,
+                    mn TEXT NOT NULL,
+                    pollutant TEXT NOT NULL,
+                    basis TEXT NOT NULL,
+                    enterprise_id TEXT NOT NULL,
+                    outlet_id TEXT NOT NULL,
+                    start_unix INTEGER NOT NULL,
+                    end_unix INTEGER NOT NULL,
+                    hours INTEGER NOT NULL,
+                    periods INTEGER NOT NULL,
+                    peak REAL NOT NULL,
+                    mean REAL NOT NULL,
+                    limit_value REAL NOT NULL,
+                    lower REAL,
+                    upper REAL,
+                    multiple REAL,
+                    mass_kg REAL,
+                    lower_bound INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    evidence TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX events_by_series ON exceedance_events(mn, pollutant, basis, start_unix);
+                CREATE INDEX events_by_start ON exceedance_events(start_unix);
+                CREATE INDEX events_by_update ON exceedance_events(updated_at);
+
+                CREATE TABLE warnings (
+                    mn TEXT NOT NULL,
+                    pollutant TEXT NOT NULL,
+                    hour_unix INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    peak REAL,
+                    limit_value REAL,
+                    enterprise_id TEXT NOT NULL,
+                    outlet_id TEXT NOT NULL,
+                    PRIMARY KEY (mn, pollutant, hour_unix, kind)
+                ) WITHOUT ROWID;
+                CREATE INDEX warnings_by_time ON warnings(hour_unix);
+
+                CREATE TABLE online_hours (
+                    hour_unix INTEGER NOT NULL,
+                    mn TEXT NOT NULL,
+                    PRIMARY KEY (hour_unix, mn)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 }

@@ -1,0 +1,220 @@
+import GRDB
+import HJ212
+
+// The compliance tables (migration v2-compliance): periods, exceedance_events, warnings, online_hours.
+extension SQLiteStore: ComplianceRecordStore {
+    public func savePeriods(_ periods: [PeriodRecord]) async throws {
+        guard !periods.isEmpty else { return }
+        try await write("saving judged periods") { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO periods (mn, pollutant, basis, start_unix, enterprise_id, outlet_id, source,
+                    status, value, judged, oxygen, cou, coverage, flags, judgement, limit_basis, limit_value, lower,
+                    upper, multiple, note, evaluated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for p in periods {
+                try statement.execute(arguments: [
+                    p.mn, p.pollutant, p.basis, p.startUnix, p.enterpriseID, p.outletID, p.source, p.status,
+                    p.value, p.judged, p.oxygen, p.cou, p.coverage, p.flags, p.judgement, p.limitBasis, p.limit,
+                    p.lower, p.upper, p.multiple, p.note, p.evaluatedAtMillis,
+                ])
+            }
+        }
+    }
+
+    public func periods(_ query: PeriodQuery) async throws -> [PeriodRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let mn = query.mn { conditions.append("mn = ?"); arguments += [mn] }
+        if let pollutant = query.pollutant { conditions.append("pollutant = ?"); arguments += [pollutant] }
+        if let basis = query.basis { conditions.append("basis = ?"); arguments += [basis] }
+        if let from = query.from { conditions.append("start_unix >= ?"); arguments += [from] }
+        if let until = query.until { conditions.append("start_unix < ?"); arguments += [until] }
+        var sql = """
+            SELECT mn, pollutant, basis, start_unix, enterprise_id, outlet_id, source, status, value, judged, oxygen,
+                cou, coverage, flags, judgement, limit_basis, limit_value, lower, upper, multiple, note, evaluated_at
+            FROM periods
+            """
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY mn, pollutant, basis, start_unix"
+        return try await read("reading judged periods") { [sql, arguments] db in
+            var result: [PeriodRecord] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                result.append(PeriodRecord(
+                    mn: row[0], pollutant: row[1], basis: row[2], startUnix: row[3], enterpriseID: row[4],
+                    outletID: row[5], source: row[6], status: row[7], value: row[8], judged: row[9], oxygen: row[10],
+                    cou: row[11], coverage: row[12], flags: row[13], judgement: row[14], limitBasis: row[15],
+                    limit: row[16], lower: row[17], upper: row[18], multiple: row[19], note: row[20],
+                    evaluatedAtMillis: row[21]))
+            }
+            return result
+        }
+    }
+
+    public func replaceEvents(series: EventSeries, from: Int64, until: Int64, with events: [EventRecord]) async throws {
+        try await write("saving exceedance events") { db in
+            try db.execute(
+                sql: "DELETE FROM exceedance_events WHERE mn = ? AND pollutant = ? AND basis = ? AND start_unix >= ? AND start_unix < ?",
+                arguments: [series.mn, series.pollutant, series.basis, from, until])
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO exceedance_events (mn, pollutant, basis, enterprise_id, outlet_id, start_unix,
+                    end_unix, hours, periods, peak, mean, limit_value, lower, upper, multiple, mass_kg, lower_bound,
+                    status, evidence, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for e in events {
+                try statement.execute(arguments: [
+                    e.series.mn, e.series.pollutant, e.series.basis, e.enterpriseID, e.outletID, e.startUnix,
+                    e.endUnix, e.hours, e.periods, e.peak, e.mean, e.limit, e.lower, e.upper, e.multiple, e.massKg,
+                    e.lowerBound, e.status, e.evidence, e.updatedAtMillis,
+                ])
+            }
+        }
+    }
+
+    public func events(_ query: EventQuery) async throws -> [EventRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let since = query.since { conditions.append("end_unix > ?"); arguments += [since] }
+        if let until = query.until { conditions.append("start_unix < ?"); arguments += [until] }
+        if let mns = query.mns {
+            if mns.isEmpty { return [] }
+            conditions.append("mn IN (" + Array(repeating: "?", count: mns.count).joined(separator: ",") + ")")
+            for mn in mns { arguments += [mn] }
+        }
+        if let pollutant = query.pollutant { conditions.append("pollutant = ?"); arguments += [pollutant] }
+        if query.openOnly { conditions.append("status = 'open'") }
+        if let updated = query.updatedSinceMillis { conditions.append("updated_at >= ?"); arguments += [updated] }
+        var sql = """
+            SELECT mn, pollutant, basis, enterprise_id, outlet_id, start_unix, end_unix, hours, periods, peak, mean,
+                limit_value, lower, upper, multiple, mass_kg, lower_bound, status, evidence, updated_at
+            FROM exceedance_events
+            """
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY start_unix, mn, pollutant"
+        return try await read("reading exceedance events") { [sql, arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                EventRecord(
+                    series: EventSeries(mn: row[0], pollutant: row[1], basis: row[2]), enterpriseID: row[3],
+                    outletID: row[4], startUnix: row[5], endUnix: row[6], hours: row[7], periods: row[8], peak: row[9],
+                    mean: row[10], limit: row[11], lower: row[12], upper: row[13], multiple: row[14], massKg: row[15],
+                    lowerBound: row[16], status: row[17], evidence: row[18], updatedAtMillis: row[19])
+            }
+        }
+    }
+
+    public func saveWarnings(_ warnings: [WarningRecord], accumulate: Bool) async throws {
+        guard !warnings.isEmpty else { return }
+        try await write("saving warnings") { db in
+            let conflict = accumulate
+                ? "ON CONFLICT (mn, pollutant, hour_unix, kind) DO UPDATE SET count = count + excluded.count, peak = MAX(COALESCE(peak, excluded.peak), COALESCE(excluded.peak, peak)), limit_value = excluded.limit_value"
+                : "ON CONFLICT (mn, pollutant, hour_unix, kind) DO UPDATE SET count = excluded.count, peak = excluded.peak, limit_value = excluded.limit_value"
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO warnings (mn, pollutant, hour_unix, kind, count, peak, limit_value, enterprise_id, outlet_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \(conflict)
+                """)
+            for w in warnings {
+                try statement.execute(arguments: [w.mn, w.pollutant, w.hourUnix, w.kind, w.count, w.peak, w.limit, w.enterpriseID, w.outletID])
+            }
+        }
+    }
+
+    public func warnings(since: Int64?, until: Int64?, mn: String?) async throws -> [WarningRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let since { conditions.append("hour_unix >= ?"); arguments += [since] }
+        if let until { conditions.append("hour_unix < ?"); arguments += [until] }
+        if let mn { conditions.append("mn = ?"); arguments += [mn] }
+        var sql = "SELECT mn, pollutant, hour_unix, kind, count, peak, limit_value, enterprise_id, outlet_id FROM warnings"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY hour_unix, mn, pollutant, kind"
+        return try await read("reading warnings") { [sql, arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                WarningRecord(
+                    mn: row[0], pollutant: row[1], hourUnix: row[2], kind: row[3], count: row[4], peak: row[5],
+                    limit: row[6], enterpriseID: row[7], outletID: row[8])
+            }
+        }
+    }
+
+    public func markOnline(_ hours: [OnlineHour]) async throws {
+        guard !hours.isEmpty else { return }
+        try await write("recording online hours") { db in
+            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO online_hours (hour_unix, mn) VALUES (?, ?)")
+            for hour in hours {
+                try statement.execute(arguments: [hour.hourUnix, hour.mn])
+            }
+        }
+    }
+
+    public func onlineHours(from: Int64, until: Int64) async throws -> [String: Int] {
+        try await read("counting online hours") { db in
+            var result: [String: Int] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT mn, COUNT(*) FROM online_hours WHERE hour_unix >= ? AND hour_unix < ? GROUP BY mn",
+                arguments: [from, until])
+            while let row = try rows.next() {
+                result[row[0]] = row[1]
+            }
+            return result
+        }
+    }
+
+    public func realtimeSummary(mn: String, from: Int64, until: Int64) async throws -> [RealtimeSummary] {
+        try await read("summarising real-time values") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT ? + (data_time_unix - ?) / 3600 * 3600 AS hour, pollutant, MAX(rtd), MAX(zs_rtd), SUM(flag = 'T'), COUNT(*)
+                FROM readings
+                WHERE mn = ? AND kind = 'realtime' AND data_time_unix >= ? AND data_time_unix < ?
+                GROUP BY hour, pollutant
+                """, arguments: [from, from, mn, from, until]).map { row in
+                RealtimeSummary(hourUnix: row[0], pollutant: row[1], maxRtd: row[2], maxZsRtd: row[3], overRangeCount: row[4] ?? 0, count: row[5])
+            }
+        }
+    }
+
+    public func activeHours(mn: String, from: Int64, until: Int64) async throws -> [Int64] {
+        try await read("finding a device's active hours") { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT ? + (data_time_unix - ?) / 3600 * 3600 AS hour
+                FROM readings
+                WHERE mn = ? AND kind IN ('realtime', 'minute', 'hour') AND data_time_unix >= ? AND data_time_unix < ?
+                ORDER BY hour
+                """, arguments: [from, from, mn, from, until])
+        }
+    }
+
+    public func nearestPeriod(mn: String, pollutant: String, basis: String, judgement: String, before: Int64?, after: Int64?) async throws -> Int64? {
+        var sql = "SELECT start_unix FROM periods WHERE mn = ? AND pollutant = ? AND basis = ? AND judgement = ?"
+        var arguments: StatementArguments = [mn, pollutant, basis, judgement]
+        if let before {
+            sql += " AND start_unix < ? ORDER BY start_unix DESC LIMIT 1"
+            arguments += [before]
+        } else {
+            sql += " AND start_unix >= ? ORDER BY start_unix LIMIT 1"
+            arguments += [after ?? Int64.min]
+        }
+        return try await read("finding the nearest compliant period") { [sql, arguments] db in
+            try Int64.fetchOne(db, sql: sql, arguments: arguments)
+        }
+    }
+
+    // MARK: Helpers
+
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreError(wrapping: error, operation: operation)
+        }
+    }
+
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError(wrapping: error, operation: operation)
+        }
+    }
+}
