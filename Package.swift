@@ -37,6 +37,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // zlib, for the disclosure site's gzip-precompressed copies.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The protocol editions' code tables (protocols/*.tsv), shipped as package resources.
         .target(
             name: "HJ212Tables",
@@ -107,6 +113,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -130,10 +138,34 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Emission limits (shipped profiles + per-outlet overrides), valid hourly and daily means,
+        // O2 conversion, exceedance events and warnings, evaluated incrementally from the store.
+        .target(
+            name: "Compliance",
+            dependencies: [
+                "HJ212", "Store", "GatewayConfig", "LocalTime",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Profiles/limit-profiles.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        // The public disclosure channel: daily summaries, the static site (HTML, JSON, CSV, Atom,
+        // gzip copies), atomic publication and its schedule.
+        .target(
+            name: "Disclosure",
+            dependencies: [
+                "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "HJ212Command",
             dependencies: [
                 "HJ212", "Reports", "LocalTime", "GatewayConfig", "Store", "Gateway", "PublicHTTP", "Simulation", "LoadGenerator",
+                "Compliance", "Disclosure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -222,6 +254,16 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["HJ212Command", "HJ212", "Store"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ComplianceTests",
+            dependencies: ["Compliance", "Store", "HJ212", "GatewayConfig", "LocalTime"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DisclosureTests",
+            dependencies: ["Disclosure"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -34,7 +34,15 @@ public actor GroupCommitter {
     private var stopping = false
     private var stopped = false
 
-    public init(store: any MonitoringStore, settings: Settings, logger: Logger, metrics: GatewayMetrics) {
+    /// Called after each successful commit with the frames that stored something new (not
+    /// resends), e.g. so compliance can evaluate the periods they touch. Must be cheap.
+    private let onCommitted: (@Sendable ([IngestFrame]) -> Void)?
+
+    public init(
+        store: any MonitoringStore, settings: Settings, logger: Logger, metrics: GatewayMetrics,
+        onCommitted: (@Sendable ([IngestFrame]) -> Void)? = nil
+    ) {
+        self.onCommitted = onCommitted
         self.store = store
         self.settings = settings
         self.logger = logger
@@ -126,6 +134,10 @@ public actor GroupCommitter {
             metrics.readingConflicts.increment(by: outcome.conflicts.count)
             for (index, entry) in batchFrames.enumerated() {
                 entry.1?.resume(returning: index < outcome.frames.count ? outcome.frames[index] : FrameOutcome())
+            }
+            if let onCommitted {
+                let fresh = batch.frames.indices.filter { $0 < outcome.frames.count && outcome.frames[$0].inserted > 0 }
+                if !fresh.isEmpty { onCommitted(fresh.map { batch.frames[$0] }) }
             }
         } catch {
             logger.error("commit failed; frames in it are not acknowledged and will be resent", metadata: [

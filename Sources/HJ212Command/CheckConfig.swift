@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compliance
 import GatewayConfig
 
 extension HJ212Command {
@@ -12,6 +13,10 @@ extension HJ212Command {
 
         func run() async throws {
             let configuration = try configOption.load()
+            let problems = ComplianceRegistry.problems(in: configuration)
+            if !problems.isEmpty {
+                throw CLIError("\(configOption.config): " + problems.map(\.description).joined(separator: "\n"))
+            }
             let devices = configuration.registry.count
             let outlets = configuration.enterprises.reduce(0) { $0 + $1.outlets.count }
             print("\(configOption.config): ok — \(configuration.enterprises.count) enterprise(s), \(outlets) outlet(s), \(devices) device(s); device port \(configuration.listen), storage \(configuration.storage)")

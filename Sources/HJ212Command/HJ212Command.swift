@@ -7,6 +7,9 @@ struct HJ212Command: AsyncParsableCommand {
         commandName: "hj212",
         abstract: "Receive, check, keep and publish HJ 212 online-monitoring data.",
         version: "0.1.0",
-        subcommands: [Serve.self, CheckConfig.self, Readings.self, Rejects.self, Devices.self, Decode.self, Simulate.self, Demo.self]
+        subcommands: [
+            Serve.self, CheckConfig.self, Exceedances.self, Limits.self, Evaluate.self, Readings.self, Rejects.self,
+            Devices.self, Decode.self, Simulate.self, Demo.self,
+        ]
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compliance
 import Foundation
 import Gateway
 import GatewayConfig
@@ -77,6 +78,7 @@ struct GatewayRuntime: Sendable {
         configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ComplianceService(engine: compliance), serviceName: "compliance"),
             .init(service: CommitterService(committer: committer), serviceName: "committer"),
         ]
         if let http = configuration.http {
@@ -99,6 +101,7 @@ struct GatewayRuntime: Sendable {
     }
 
     let store: SQLiteStore
+    let compliance: ComplianceEngine
     let committer: GroupCommitter
     let server: GatewayServer
     let listener: GatewayServer.Listener
@@ -115,13 +118,22 @@ struct GatewayRuntime: Sendable {
             path: path, durability: configuration.durability == .normal ? .normal : .full,
             logger: Logger(label: "hj212.store"))
         try await store.migrate()
+        let complianceRegistry: ComplianceRegistry
+        do {
+            complianceRegistry = try ComplianceRegistry(configuration: configuration)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let compliance = ComplianceEngine(
+            store: store, registry: complianceRegistry, timeZone: zone, logger: Logger(label: "hj212.compliance"))
         let metrics = GatewayMetrics()
         let committer = GroupCommitter(
             store: store,
             settings: .init(
                 maxFrames: configuration.ingest.batchMaxFrames, maxDelayMillis: configuration.ingest.batchMaxDelayMillis,
                 capacity: configuration.ingest.queueCapacity),
-            logger: Logger(label: "hj212.commit"), metrics: metrics)
+            logger: Logger(label: "hj212.commit"), metrics: metrics,
+            onCommitted: { frames in compliance.note(frames) })
         let limits = configuration.limits
         let access = AccessGuard(settings: .init(
             maxConnections: limits.maxConnections, maxConnectionsPerIP: limits.maxConnectionsPerIP,
@@ -143,6 +155,6 @@ struct GatewayRuntime: Sendable {
             settings: settings, registry: devices, committer: committer, access: access, sessions: sessions,
             timeZone: zone, logger: Logger(label: "hj212.gateway"), metrics: metrics)
         let listener = try await server.bind()
-        return GatewayRuntime(store: store, committer: committer, server: server, listener: listener, sessions: sessions)
+        return GatewayRuntime(store: store, compliance: compliance, committer: committer, server: server, listener: listener, sessions: sessions)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HJ212
 
 /// A JSON value whose object keys keep their order, so output reads the way the contracts in
@@ -77,5 +78,28 @@ public indirect enum JSONValue: Sendable, Hashable {
             }
         }
         out += "\""
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON text (objects' keys sorted, as `JSONSerialization` does not keep their order;
+    /// booleans read as numbers); nil when the text is not JSON.
+    public static func parse(_ text: String) -> JSONValue? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { return nil }
+        return from(object)
+    }
+
+    static func from(_ object: Any) -> JSONValue {
+        switch object {
+        case is NSNull: return .null
+        case let number as NSNumber:
+            if let int = Int(exactly: number.doubleValue), !"\(number)".contains(".") { return .int(int) }
+            return .number(number.doubleValue)
+        case let string as String: return .string(string)
+        case let array as [Any]: return .array(array.map(from))
+        case let dictionary as [String: Any]:
+            return .object(dictionary.keys.sorted().map { ($0, from(dictionary[$0]!)) })
+        default: return .string("\(object)")
+        }
     }
 }

@@ -1,0 +1,325 @@
+import Foundation
+import HJ212
+import LocalTime
+import Logging
+import Store
+
+/// Keeps the stored compliance results (judged hours and days, exceedance events, warnings)
+/// up to date with the stored readings.
+///
+/// Live: the gateway hands every committed batch to ``note(_:)``; ``run(interval:)`` evaluates
+/// the touched hours and days within seconds, and re-evaluates each hour when it closes. Late
+/// and back-filled data (RF=1, history answers) touch their own periods, so they are
+/// re-judged the same way, and the events around them are rebuilt.
+/// Batch: ``reevaluate(from:until:mns:)`` recomputes a time range from the readings (after a
+/// limit change, or before publishing).
+public actor ComplianceEngine {
+    public typealias Backend = MonitoringStore & ComplianceRecordStore
+
+    let store: any Backend
+    public nonisolated let registry: ComplianceRegistry
+    public nonisolated let clock: PeriodClock
+    let tables: CodeTables
+    let logger: Logger
+    let now: @Sendable () -> Date
+    nonisolated let inbox = EngineInbox()
+
+    public init(
+        store: any Backend, registry: ComplianceRegistry, timeZone: LocalTimeZone, tables: CodeTables = .shipped,
+        logger: Logger = Logger(label: "hj212.compliance"), now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.store = store
+        self.registry = registry
+        self.clock = PeriodClock(zone: timeZone)
+        self.tables = tables
+        self.logger = logger
+        self.now = now
+    }
+
+    /// What one evaluation did.
+    public struct Summary: Sendable, Hashable {
+        public var hours = 0
+        public var days = 0
+        public var series = 0
+        public var events = 0
+        public init() {}
+
+        mutating func add(_ other: Summary) {
+            hours += other.hours
+            days += other.days
+            series += other.series
+            events += other.events
+        }
+    }
+
+    // MARK: Live
+
+    /// Takes note of committed frames (call it with frames that stored something new). Cheap and
+    /// thread-safe: the work is done by ``flush()``.
+    public nonisolated func note(_ frames: [IngestFrame]) {
+        let registry = registry
+        let clock = clock
+        inbox.add { work in
+            for frame in frames {
+                guard let rules = registry.byMN[frame.mn] else { continue }
+                let hour = clock.hourStart(frame.dataTimeUnix)
+                switch frame.kind {
+                case .realtime:
+                    work.online.insert(OnlineHour(mn: frame.mn, hourUnix: hour))
+                    for reading in frame.readings where reading.polId == nil {
+                        Self.tallySpike(reading, mn: frame.mn, hour: hour, rules: rules, into: &work)
+                    }
+                case .minute, .hour:
+                    work.online.insert(OnlineHour(mn: frame.mn, hourUnix: hour))
+                    work.hours[frame.mn, default: []].insert(hour)
+                case .day:
+                    work.days[frame.mn, default: []].insert(clock.dayStart(frame.dataTimeUnix))
+                default:
+                    continue
+                }
+                for reading in frame.readings where reading.flag == .overRange {
+                    let key = EngineInbox.WarningKey(mn: frame.mn, pollutant: reading.code, hour: hour, kind: "over_range")
+                    var tally = work.warnings[key] ?? EngineInbox.WarningTally(rules: rules)
+                    tally.count += 1
+                    if let value = reading.rtd ?? reading.avg { tally.peak = max(tally.peak ?? value, value) }
+                    tally.limit = rules.limits(for: reading.code, on: .hour).first?.maximum
+                    work.warnings[key] = tally
+                }
+            }
+        }
+    }
+
+    static func tallySpike(_ reading: Reading, mn: String, hour: Int64, rules: OutletRules, into work: inout EngineInbox.Work) {
+        guard let limit = rules.limits(for: reading.code, on: .hour).first?.maximum ?? rules.limits(for: reading.code, on: .day).first?.maximum,
+              let value = rules.converts(reading.code) ? reading.zsRtd : reading.rtd, value > limit,
+              reading.flag == nil || reading.flag == .normal else { return }
+        let key = EngineInbox.WarningKey(mn: mn, pollutant: reading.code, hour: hour, kind: "realtime_spike")
+        var tally = work.warnings[key] ?? EngineInbox.WarningTally(rules: rules)
+        tally.count += 1
+        tally.peak = max(tally.peak ?? value, value)
+        tally.limit = limit
+        work.warnings[key] = tally
+    }
+
+    /// Evaluates what ``note(_:)`` collected.
+    @discardableResult
+    public func flush() async throws -> Summary {
+        let work = inbox.drain()
+        guard !work.isEmpty else { return Summary() }
+        try await store.markOnline(Array(work.online))
+        try await store.saveWarnings(work.warnings.map { key, tally in
+            WarningRecord(
+                mn: key.mn, pollutant: key.pollutant, hourUnix: key.hour, kind: key.kind, count: tally.count,
+                peak: tally.peak, limit: tally.limit, enterpriseID: tally.rules.enterpriseID, outletID: tally.rules.outletID)
+        }, accumulate: true)
+        var summary = Summary()
+        var tracker = SeriesTracker()
+        var days = work.days
+        for (mn, hours) in work.hours {
+            guard let rules = registry.byMN[mn], !hours.isEmpty else { continue }
+            let periods = try await evaluateHours(mn: mn, rules: rules, hours: hours)
+            summary.hours += hours.count
+            tracker.add(mn: mn, periods)
+            for hour in hours { days[mn, default: []].insert(clock.dayStart(hour)) }
+        }
+        for (mn, dayStarts) in days {
+            guard let rules = registry.byMN[mn] else { continue }
+            for day in dayStarts {
+                tracker.add(mn: mn, try await evaluateDay(mn: mn, rules: rules, day: day))
+                summary.days += 1
+            }
+        }
+        summary.add(try await rebuildEvents(tracker))
+        return summary
+    }
+
+    /// Flushes every `interval` until cancelled; when a local hour ends, re-evaluates it for every
+    /// device that sent something in it (so an hour that never got enough data is judged too).
+    public func run(interval: Duration = .seconds(2)) async {
+        var currentHour = clock.hourStart(Int64(now().timeIntervalSince1970))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            let hour = clock.hourStart(Int64(now().timeIntervalSince1970))
+            if hour != currentHour {
+                inbox.closeHour(currentHour)
+                currentHour = hour
+            }
+            do {
+                let summary = try await flush()
+                if summary.hours + summary.days > 0 {
+                    logger.debug("compliance evaluated", metadata: [
+                        "hours": "\(summary.hours)", "days": "\(summary.days)", "events": "\(summary.events)",
+                    ])
+                }
+            } catch {
+                // Shutting down: the last flush below does the work.
+                if Task.isCancelled { break }
+                logger.error("compliance evaluation failed; it is retried with the next data", metadata: ["error": "\(error)"])
+            }
+        }
+        // The last flush runs outside this (cancelled) task, so the store does not refuse it.
+        do {
+            _ = try await Task { try await self.flush() }.value
+        } catch {
+            logger.error("the last compliance evaluation before shutdown failed; run `hj212 evaluate` for the day", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Batch
+
+    /// Recomputes every period, warning and event of the registered devices (or `mns`) for the
+    /// local days overlapping `from..<until`, from the stored readings.
+    @discardableResult
+    public func reevaluate(from: Int64, until: Int64, mns: [String]? = nil) async throws -> Summary {
+        var summary = Summary()
+        let wanted = mns.map(Set.init)
+        var dayStarts: [Int64] = []
+        var day = clock.dayStart(from)
+        while day < until {
+            dayStarts.append(day)
+            day = clock.nextDay(day)
+        }
+        for rules in registry.outlets {
+            for mn in rules.mns where wanted?.contains(mn) ?? true {
+                var tracker = SeriesTracker()
+                for day in dayStarts {
+                    let next = clock.nextDay(day)
+                    let hours = Set(clock.hours(ofDay: day))
+                    tracker.add(mn: mn, try await evaluateHours(mn: mn, rules: rules, hours: hours))
+                    summary.hours += hours.count
+                    try await store.markOnline(try await store.activeHours(mn: mn, from: day, until: next).map { OnlineHour(mn: mn, hourUnix: $0) })
+                    try await store.saveWarnings(try await warnings(mn: mn, rules: rules, from: day, until: next), accumulate: false)
+                    tracker.add(mn: mn, try await evaluateDay(mn: mn, rules: rules, day: day))
+                    summary.days += 1
+                }
+                summary.add(try await rebuildEvents(tracker))
+            }
+        }
+        return summary
+    }
+
+    func warnings(mn: String, rules: OutletRules, from: Int64, until: Int64) async throws -> [WarningRecord] {
+        var result: [WarningRecord] = []
+        for row in try await store.realtimeSummary(mn: mn, from: from, until: until) {
+            if row.overRangeCount > 0 {
+                result.append(WarningRecord(
+                    mn: mn, pollutant: row.pollutant, hourUnix: row.hourUnix, kind: "over_range", count: row.overRangeCount,
+                    peak: row.maxRtd, limit: rules.limits(for: row.pollutant, on: .hour).first?.maximum,
+                    enterpriseID: rules.enterpriseID, outletID: rules.outletID))
+            }
+            let limit = rules.limits(for: row.pollutant, on: .hour).first?.maximum ?? rules.limits(for: row.pollutant, on: .day).first?.maximum
+            if let limit, let peak = rules.converts(row.pollutant) ? row.maxZsRtd : row.maxRtd, peak > limit {
+                result.append(WarningRecord(
+                    mn: mn, pollutant: row.pollutant, hourUnix: row.hourUnix, kind: "realtime_spike", count: 1,
+                    peak: peak, limit: limit, enterpriseID: rules.enterpriseID, outletID: rules.outletID))
+            }
+        }
+        return result
+    }
+
+    // MARK: Periods
+
+    func evaluateHours(mn: String, rules: OutletRules, hours: Set<Int64>) async throws -> [EvaluatedPeriod] {
+        guard let first = hours.min(), let last = hours.max() else { return [] }
+        let minutes = try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: first, until: last + 3600))
+        let deviceHours = try await store.readings(ReadingQuery(mn: mn, kind: .hour, since: first, until: last + 3600))
+        var minutesByHour: [Int64: [String: [TimedReading]]] = [:]
+        for row in minutes where row.reading.polId == nil {
+            let hour = clock.hourStart(row.dataTimeUnix)
+            guard hours.contains(hour) else { continue }
+            minutesByHour[hour, default: [:]][row.reading.code, default: []].append(TimedReading(time: row.dataTimeUnix, reading: row.reading))
+        }
+        var hourValues: [Int64: [String: Reading]] = [:]
+        for row in deviceHours where row.reading.polId == nil && hours.contains(row.dataTimeUnix) {
+            hourValues[row.dataTimeUnix, default: [:]][row.reading.code] = row.reading
+        }
+        let evaluator = HourEvaluator(rules: rules, tables: tables)
+        var periods: [EvaluatedPeriod] = []
+        for hour in hours.sorted() {
+            let device = hourValues[hour] ?? [:]
+            let minuteValues = minutesByHour[hour] ?? [:]
+            guard !device.isEmpty || !minuteValues.isEmpty else { continue }
+            periods += evaluator.evaluate(start: hour, deviceHour: device, minutes: minuteValues)
+        }
+        let stamp = nowMillis()
+        try await store.savePeriods(periods.map { $0.record(mn: mn, rules: rules, evaluatedAtMillis: stamp) })
+        return periods
+    }
+
+    func evaluateDay(mn: String, rules: OutletRules, day: Int64) async throws -> [EvaluatedPeriod] {
+        let next = clock.nextDay(day)
+        let deviceDay = try await store.readings(ReadingQuery(mn: mn, kind: .day, since: day, until: day + 1))
+        let hours = try await store.periods(PeriodQuery(mn: mn, basis: PeriodBasis.hour.rawValue, from: day, until: next))
+        var values: [String: Reading] = [:]
+        for row in deviceDay where row.reading.polId == nil { values[row.reading.code] = row.reading }
+        guard !values.isEmpty || !hours.isEmpty else { return [] }
+        let periods = DayEvaluator(rules: rules, tables: tables)
+            .evaluate(start: day, hoursInDay: Int((next - day) / 3600), deviceDay: values, hours: hours)
+        let stamp = nowMillis()
+        try await store.savePeriods(periods.map { $0.record(mn: mn, rules: rules, evaluatedAtMillis: stamp) })
+        return periods
+    }
+
+    // MARK: Events
+
+    /// Rebuilds the events of every series whose periods changed, between the nearest compliant
+    /// periods around the change (events never cross a compliant period, so nothing outside
+    /// that window can change). Unchanged events keep their update time, so `--watch` shows
+    /// only real news.
+    func rebuildEvents(_ tracker: SeriesTracker) async throws -> Summary {
+        var summary = Summary()
+        for (series, span) in tracker.spans {
+            let periodBasis = series.basis == JudgementBasis.day.rawValue ? PeriodBasis.day.rawValue : PeriodBasis.hour.rawValue
+            let lower = try await store.nearestPeriod(
+                mn: series.mn, pollutant: series.pollutant, basis: periodBasis, judgement: Verdict.comply.rawValue,
+                before: span.first, after: nil)
+            let upper = try await store.nearestPeriod(
+                mn: series.mn, pollutant: series.pollutant, basis: periodBasis, judgement: Verdict.comply.rawValue,
+                before: nil, after: span.last + 1)
+            let from = lower ?? Int64.min
+            let until = upper.map { $0 + 1 } ?? Int64.max
+            let periods = try await store.periods(PeriodQuery(mn: series.mn, pollutant: series.pollutant, basis: periodBasis, from: from, until: until))
+                .filter { $0.limitBasis == series.basis }
+            let stamp = nowMillis()
+            var events = EventBuilder.events(series: series, periods: periods, nowMillis: stamp) { [clock] unix in
+                clock.zone.iso8601(unix: unix)
+            }
+            let existing = try await store.events(EventQuery(mns: [series.mn], pollutant: series.pollutant))
+                .filter { $0.series == series && $0.startUnix >= from && $0.startUnix < until }
+            for index in events.indices {
+                if let old = existing.first(where: { Self.same($0, events[index]) }) {
+                    events[index].updatedAtMillis = old.updatedAtMillis
+                }
+            }
+            try await store.replaceEvents(series: series, from: from, until: until, with: events)
+            summary.series += 1
+            summary.events += events.count
+        }
+        return summary
+    }
+
+    static func same(_ a: EventRecord, _ b: EventRecord) -> Bool {
+        var b = b
+        b.updatedAtMillis = a.updatedAtMillis
+        return a == b
+    }
+
+    func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded()) }
+}
+
+/// The series touched by an evaluation and the span of period starts touched in each.
+struct SeriesTracker {
+    var spans: [EventSeries: (first: Int64, last: Int64)] = [:]
+
+    mutating func add(mn: String, _ periods: [EvaluatedPeriod]) {
+        for period in periods {
+            guard let limit = period.limit else { continue }
+            let series = EventSeries(mn: mn, pollutant: period.pollutant, basis: limit.basis.rawValue)
+            if let span = spans[series] {
+                spans[series] = (min(span.first, period.start), max(span.last, period.start))
+            } else {
+                spans[series] = (period.start, period.start)
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HJ212
+import Store
+
+/// What committed frames left to evaluate, collected from the gateway's commit path under a
+/// lock (cheap there) and drained by the engine on its own schedule.
+final class EngineInbox: @unchecked Sendable {
+    struct WarningKey: Hashable {
+        var mn: String
+        var pollutant: String
+        var hour: Int64
+        var kind: String
+    }
+
+    struct WarningTally {
+        var count = 0
+        var peak: Double?
+        var limit: Double?
+        var rules: OutletRules
+    }
+
+    struct Work {
+        var hours: [String: Set<Int64>] = [:]
+        var days: [String: Set<Int64>] = [:]
+        var online: Set<OnlineHour> = []
+        var warnings: [WarningKey: WarningTally] = [:]
+
+        var isEmpty: Bool { hours.isEmpty && days.isEmpty && online.isEmpty && warnings.isEmpty }
+    }
+
+    private let lock = NSLock()
+    private var work = Work()
+    /// MNs seen per hour, for re-evaluation when the hour closes.
+    private var seen: [Int64: Set<String>] = [:]
+
+    func add(_ body: (inout Work) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        body(&work)
+        for hour in work.online { seen[hour.hourUnix, default: []].insert(hour.mn) }
+    }
+
+    func drain() -> Work {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = work
+        work = Work()
+        return taken
+    }
+
+    /// Marks every MN seen in a closed hour for re-evaluation of that hour, and forgets older hours.
+    func closeHour(_ hour: Int64) {
+        lock.lock()
+        defer { lock.unlock() }
+        for mn in seen[hour] ?? [] { work.hours[mn, default: []].insert(hour) }
+        seen = seen.filter { $0.key > hour }
+    }
+}
