@@ -1,0 +1,66 @@
+import Foundation
+
+/// The one place numbers become text, for the pages (`display`), the open data (`data`) and the
+/// small labels (percentages, multiples), so every file rounds the same value the same way.
+enum NumberFormat {
+    /// Shown for a missing value.
+    static let none = "—"
+
+    /// A concentration, mean or amount for reading: three significant digits, never rounding the
+    /// integer part, trailing zeros trimmed (70.123 → `70.1`, 0.456 → `0.456`, 812 → `812`,
+    /// 0.01234 → `0.0123`); nil or non-finite as `—`.
+    static func display(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return none }
+        return fixed(value, decimals: significantDecimals(value, digits: 3, maxDecimals: 6))
+    }
+
+    /// `display` with the unit appended (`12.3 mg/m³`); no unit for `无量纲` or an empty unit.
+    static func display(_ value: Double?, unit: String) -> String {
+        let text = display(value)
+        guard value != nil, !unit.isEmpty, unit != "无量纲" else { return text }
+        return text + " " + unit
+    }
+
+    /// A number for the open-data files: at most three decimals, or three significant digits
+    /// below 1 (0.1 + 0.2 → `0.3`, 70.1234 → `70.123`, 0.000123456 → `0.000123`). Nil for nil
+    /// or non-finite values. Always valid JSON number syntax (no exponent, no `-0`).
+    static func data(_ value: Double?) -> String? {
+        guard let value, value.isFinite else { return nil }
+        let decimals = abs(value) >= 1 ? 3 : significantDecimals(value, digits: 3, maxDecimals: 10)
+        return fixed(value, decimals: decimals)
+    }
+
+    /// A rate 0...1 as a percentage with one decimal, trimmed (0.9583 → `95.8%`, 1 → `100%`).
+    /// A rate below 1 never shows as `100%`.
+    static func percent(_ rate: Double?) -> String {
+        guard let rate, rate.isFinite else { return none }
+        var text = fixed(rate * 100, decimals: 1)
+        if rate < 1, text == "100" { text = "99.9" }
+        return text + "%"
+    }
+
+    /// A ratio to the limit, two decimals (1.0312 → `×1.03`).
+    static func multiple(_ ratio: Double?) -> String {
+        guard let ratio, ratio.isFinite else { return none }
+        return "×" + String(format: "%.2f", ratio)
+    }
+
+    /// Decimals that give `digits` significant digits, but none that would round the integer part.
+    private static func significantDecimals(_ value: Double, digits: Int, maxDecimals: Int) -> Int {
+        let magnitude = abs(value)
+        guard magnitude > 0 else { return 0 }
+        let exponent = Int(floor(log10(magnitude)))
+        return Swift.min(Swift.max(digits - 1 - exponent, 0), maxDecimals)
+    }
+
+    /// Fixed-point text with trailing zeros (and a trailing point) removed; never `-0`.
+    private static func fixed(_ value: Double, decimals: Int) -> String {
+        var text = String(format: "%.\(decimals)f", value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        if text == "-0" { text = "0" }
+        return text
+    }
+}
