@@ -3,8 +3,8 @@ import Logging
 import NIOCore
 import Prometheus
 
-/// The http listener: `/metrics` (Prometheus text) and `/health` now, the public disclosure
-/// site later. Read-only: it has no route that writes anything.
+/// The http listener: `/metrics` (Prometheus text), `/health` and, when a site directory is
+/// given, the public disclosure site's static files. Read-only: nothing it serves can write.
 public enum HTTPFront {
     /// What `/health` reports.
     public struct Health: Sendable {
@@ -18,12 +18,23 @@ public enum HTTPFront {
     }
 
     /// Builds the application (a swift-service-lifecycle `Service`).
+    ///
+    /// With `siteDirectory`, GET and HEAD of any other path serve that folder's files (see
+    /// `SiteFilesMiddleware`): `index.html` for `/` and folders, `.gz` copies to gzip clients,
+    /// ETag/Last-Modified with 304, and 404 for anything hidden (`_…`, `.…`) or outside it.
     public static func application(
         host: String, port: Int, registry: PrometheusCollectorRegistry, logger: Logger,
         health: @escaping @Sendable () async -> Health,
+        siteDirectory: String? = nil,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router()
+        // HEAD /health and HEAD /metrics answer like GET (without a body) rather than falling
+        // through to the site's files.
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        if let siteDirectory {
+            logger.info("serving the disclosure site", metadata: ["directory": "\(siteDirectory)"])
+            router.add(middleware: SiteFilesMiddleware(files: SiteFiles(root: siteDirectory), threadPool: .singleton, logger: logger))
+        }
         router.get("/health") { _, _ -> Response in
             let report = await health()
             return Response(
