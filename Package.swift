@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "hj212", targets: ["HJ212Command"]),
         .executable(name: "decode-benchmark", targets: ["DecodeBenchmark"]),
         .executable(name: "gateway-benchmark", targets: ["GatewayBenchmark"]),
+        .executable(name: "disclosure-benchmark", targets: ["DisclosureBenchmark"]),
         .library(name: "HJ212", targets: ["HJ212"]),
     ],
     dependencies: [
@@ -156,7 +157,8 @@ let package = Package(
         .target(
             name: "Disclosure",
             dependencies: [
-                "CZlib",
+                "CZlib", "Compliance", "Store", "GatewayConfig", "HJ212", "LocalTime",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -211,6 +213,16 @@ let package = Package(
             path: "Benchmarks/GatewayBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Judging and publishing one day for a province (design: 10 000 outlets in under 10 s).
+        .executableTarget(
+            name: "DisclosureBenchmark",
+            dependencies: [
+                "Disclosure", "Compliance", "Store", "Simulation", "GatewayConfig", "HJ212", "LocalTime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/DisclosureBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HJ212Tests",
             dependencies: ["HJ212", "Reports"],
@@ -263,7 +275,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DisclosureTests",
-            dependencies: ["Disclosure"],
+            dependencies: ["Disclosure", "Compliance", "Store", "GatewayConfig", "HJ212", "LocalTime"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -40,6 +40,14 @@ public struct ExceedanceFilter: Sendable, Hashable {
     public var sort: Sort = .start
 
     public init() {}
+
+    /// Events overlapping one local day.
+    public static func day(_ dayStart: Int64, clock: PeriodClock) -> ExceedanceFilter {
+        var filter = ExceedanceFilter()
+        filter.since = dayStart
+        filter.until = clock.nextDay(dayStart)
+        return filter
+    }
 }
 
 /// Reads stored events and names them from the registry, so the CLI stays a thin shell.

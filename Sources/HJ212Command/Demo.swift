@@ -1,4 +1,6 @@
 import ArgumentParser
+import Compliance
+import Disclosure
 import Foundation
 import Gateway
 import GatewayConfig
@@ -93,7 +95,8 @@ extension HJ212Command {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
             let runtime = try await GatewayRuntime.start(configuration: configuration, logger: logger)
             let store = runtime.store
-            let services = runtime.services(configuration: configuration, registry: registry, logger: logger)
+            // The demo publishes its simulated day itself, once the day is in.
+            let services = runtime.services(configuration: configuration, registry: registry, logger: logger, publishing: false)
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             let gateway = Task { try await group.run() }
             out.write("  gateway listening: devices on 127.0.0.1:\(runtime.listener.port), http on \(configuration.http?.description ?? "off")")
@@ -131,8 +134,26 @@ extension HJ212Command {
                 out.write("  hj212 readings --config \(shownDir)/hj212.yaml --mn <MN> --kind hour")
             }
             out.write("  hj212 rejects  --config \(shownDir)/hj212.yaml      # \(rejects) frames the faulty devices got wrong")
-            out.write("  exceedances: coming with issue 5 (the demo day has SO2, NOx and COD episodes above their limits)")
-            out.write("  disclosure site: coming with issue 6")
+            out.write("  hj212 exceedances --config \(shownDir)/hj212.yaml --since \(startDay.isoLocal.prefix(10))")
+            out.write("  hj212 limits   --config \(shownDir)/hj212.yaml")
+
+            // 5. Judge the day and publish it, as the gateway does at publish_at.
+            try await runtime.compliance.flush()
+            let dayStart = runtime.compliance.clock.zone.unixTime(startDay)
+            let published = try await runtime.publication(configuration: configuration).publish(dayStart: dayStart)
+            let rows = try await ExceedanceReport(store: store, registry: runtime.compliance.registry)
+                .rows(ExceedanceFilter.day(dayStart, clock: runtime.compliance.clock))
+            out.write("")
+            out.write("Exceedances on \(published.summary.date) (\(rows.count)):")
+            let format = ExceedanceFormat(zone: runtime.compliance.clock.zone)
+            for row in rows { out.write("  " + format.line(row)) }
+            out.write("")
+            out.write("Published \(published.summary.date) to \(shownDir)/public/ (revision \(published.outcome.revision), \(published.outcome.filesWritten) files\(published.summary.complete ? "" : ", marked incomplete")).")
+            if let http = configuration.http, !once {
+                out.write("  disclosure site: http://\(http)/   (day page: http://\(http)/\(published.summary.date)/)")
+            } else {
+                out.write("  serve it with: hj212 serve --config \(shownDir)/hj212.yaml, then open the http address")
+            }
             if once {
                 out.write("  the gateway: hj212 serve --config \(shownDir)/hj212.yaml   (this run has stopped it)")
                 await group.triggerGracefulShutdown()

@@ -8,7 +8,7 @@ struct HJ212Command: AsyncParsableCommand {
         abstract: "Receive, check, keep and publish HJ 212 online-monitoring data.",
         version: "0.1.0",
         subcommands: [
-            Serve.self, CheckConfig.self, Exceedances.self, Limits.self, Evaluate.self, Readings.self, Rejects.self,
+            Serve.self, CheckConfig.self, Exceedances.self, Limits.self, Evaluate.self, Publish.self, Readings.self, Rejects.self,
             Devices.self, Decode.self, Simulate.self, Demo.self,
         ]
     )

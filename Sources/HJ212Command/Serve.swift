@@ -1,5 +1,6 @@
 import ArgumentParser
 import Compliance
+import Disclosure
 import Foundation
 import Gateway
 import GatewayConfig
@@ -75,7 +76,7 @@ struct GatewayRuntime: Sendable {
     /// The services to run, in start order; graceful shutdown runs in reverse, so the device
     /// port stops first and the committer, which answers what is in flight, stops last.
     func services(
-        configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger
+        configuration: GatewayConfiguration, registry: PrometheusCollectorRegistry, logger: Logger, publishing: Bool = true
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ComplianceService(engine: compliance), serviceName: "compliance"),
@@ -93,11 +94,30 @@ struct GatewayRuntime: Sendable {
                         } catch {
                             return .init(ok: false, detail: "store: \(error)")
                         }
-                    }),
+                    },
+                    siteDirectory: configuration.disclosure.directory),
                 serviceName: "http"))
+        }
+        if publishing, let hour = configuration.disclosure.publishHour, let minute = configuration.disclosure.publishMinute {
+            services.append(.init(
+                service: PublishService(
+                    publication: publication(configuration: configuration), engine: compliance, clock: compliance.clock,
+                    hour: hour, minute: minute, logger: Logger(label: "hj212.publish")),
+                serviceName: "publish"))
         }
         services.append(.init(service: DevicePortService(server: server, listener: listener), serviceName: "device-port"))
         return services
+    }
+
+    /// Publishes a day to the configured disclosure directory.
+    func publication(configuration: GatewayConfiguration) -> DayPublication {
+        let logger = Logger(label: "hj212.publish")
+        return DayPublication(
+            builder: DailySummaryBuilder(store: store, registry: compliance.registry, clock: compliance.clock),
+            publisher: SitePublisher(
+                directory: URL(fileURLWithPath: configuration.disclosure.directory), renderer: SiteRenderer(),
+                logger: logger, timeZone: configuration.timeZone),
+            clock: compliance.clock, logger: logger)
     }
 
     let store: SQLiteStore

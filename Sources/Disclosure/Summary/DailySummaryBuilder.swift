@@ -1,0 +1,211 @@
+import Compliance
+import Foundation
+import GatewayConfig
+import HJ212
+import LocalTime
+import Store
+
+/// Builds one local day's `DailySummary` from the stored compliance results (judged hours and
+/// days, online hours): the numbers the public channel shows, per enterprise, outlet and pollutant.
+///
+/// - Valid hours, min and max: over the hours judged valid (lower-bound T hours count for the
+///   extremes, shown with ≥, not as valid hours).
+/// - Mean: the valid daily mean — the logger's day value or the mean derived from the hours (gas
+///   arithmetic over converted hourly means, water flow-weighted); nil when the day has too few
+///   valid hours.
+/// - Exceedances: exceeding periods on the limit's basis; a daily exceedance counts 24 hours.
+/// - Emission: the sum of Cou over the valid hours (kg); volume for the flow codes (m³).
+/// - Rates (rules.md §6): transmission = hourly records received ÷ expected; valid transmission
+///   = valid hourly records ÷ expected; expected = hours of the day minus stopped (F) hours.
+/// - Complete: the day has ended and every expected hour of every pollutant has a record.
+public struct DailySummaryBuilder: Sendable {
+    let store: any ComplianceRecordStore
+    let registry: ComplianceRegistry
+    let clock: PeriodClock
+    let tables: CodeTables
+
+    public init(store: any ComplianceRecordStore, registry: ComplianceRegistry, clock: PeriodClock, tables: CodeTables = .shipped) {
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        self.tables = tables
+    }
+
+    /// The summary of the local day starting at `dayStart` (local midnight, Unix seconds).
+    public func build(dayStart: Int64, now: Date = Date()) async throws -> DailySummary {
+        let next = clock.nextDay(dayStart)
+        let hourStarts = clock.hours(ofDay: dayStart)
+        let hourPeriods = try await store.periods(PeriodQuery(basis: PeriodBasis.hour.rawValue, from: dayStart, until: next))
+        let dayPeriods = try await store.periods(PeriodQuery(basis: PeriodBasis.day.rawValue, from: dayStart, until: dayStart + 1))
+        let online = try await store.onlineHours(from: dayStart, until: next)
+        var hoursByMN: [String: [String: [PeriodRecord]]] = [:]
+        for period in hourPeriods { hoursByMN[period.mn, default: [:]][period.pollutant, default: []].append(period) }
+        var daysByMN: [String: [String: PeriodRecord]] = [:]
+        for period in dayPeriods { daysByMN[period.mn, default: [:]][period.pollutant] = period }
+
+        let nowUnix = Int64(now.timeIntervalSince1970)
+        let ended = nowUnix >= next
+        var reasons: [String] = []
+        if !ended { reasons.append("当日尚未结束，数据仍在接收中") }
+        var enterprises: [EnterpriseDay] = []
+        var enterpriseOrder: [String] = []
+        var outletsByEnterprise: [String: (name: String, outlets: [OutletDay])] = [:]
+        for rules in registry.outlets {
+            let outlet = outletDay(rules, hourStarts: hourStarts, hours: hoursByMN, days: daysByMN, online: online, ended: ended)
+            if !outlet.complete {
+                reasons.append("\(rules.enterpriseName) \(rules.outletName)：" + (outlet.pollutants.isEmpty ? "当日无数据" : "部分小时数据缺失"))
+            }
+            if outletsByEnterprise[rules.enterpriseID] == nil {
+                enterpriseOrder.append(rules.enterpriseID)
+                outletsByEnterprise[rules.enterpriseID] = (rules.enterpriseName, [])
+            }
+            outletsByEnterprise[rules.enterpriseID]!.outlets.append(outlet)
+        }
+        for id in enterpriseOrder {
+            let entry = outletsByEnterprise[id]!
+            enterprises.append(EnterpriseDay(id: id, name: entry.name, outlets: entry.outlets))
+        }
+        let complete = ended && enterprises.allSatisfy { $0.outlets.allSatisfy(\.complete) }
+        return DailySummary(
+            date: clock.dateText(dayStart), generatedAt: clock.zone.iso8601(unix: nowUnix), complete: complete,
+            incompleteReasons: complete ? [] : reasons, enterprises: enterprises)
+    }
+
+    func outletDay(
+        _ rules: OutletRules, hourStarts: [Int64], hours: [String: [String: [PeriodRecord]]],
+        days: [String: [String: PeriodRecord]], online: [String: Int], ended: Bool
+    ) -> OutletDay {
+        // One device per pollutant: the outlet's first device that reported it (most outlets have one logger).
+        var byCode: [String: (hours: [PeriodRecord], day: PeriodRecord?)] = [:]
+        for mn in rules.mns {
+            for (code, periods) in hours[mn] ?? [:] where byCode[code] == nil {
+                byCode[code] = (periods, days[mn]?[code])
+            }
+            for (code, period) in days[mn] ?? [:] where byCode[code] == nil {
+                byCode[code] = ([], period)
+            }
+        }
+        let limited = Set(rules.limits.map(\.pollutant))
+        let codes = byCode.keys.sorted { a, b in
+            let (la, lb) = (limited.contains(a), limited.contains(b))
+            return la != lb ? la : a < b
+        }
+        let pollutants = codes.map { code in
+            pollutantDay(code, rules: rules, hours: byCode[code]!.hours, day: byCode[code]!.day, hourStarts: hourStarts)
+        }
+        let onlineHours = rules.mns.map { online[$0] ?? 0 }.max() ?? 0
+        let judgedCodes = pollutants.filter { limited.contains($0.code) }
+        let checked = judgedCodes.isEmpty ? pollutants : judgedCodes
+        let complete = ended && !checked.isEmpty && checked.allSatisfy { $0.receivedHours >= $0.expectedHours }
+        return OutletDay(
+            id: rules.outletID, name: rules.outletName, medium: rules.medium == .gas ? .gas : .water,
+            standard: rules.profile?.displayName, referenceO2: rules.medium == .gas ? rules.referenceO2 : nil,
+            onlineHours: min(onlineHours, hourStarts.count), complete: complete, pollutants: pollutants)
+    }
+
+    func pollutantDay(_ code: String, rules: OutletRules, hours: [PeriodRecord], day: PeriodRecord?, hourStarts: [Int64]) -> PollutantDay {
+        let byStart = Dictionary(hours.map { ($0.startUnix, $0) }, uniquingKeysWith: { a, _ in a })
+        var points: [HourPoint] = []
+        var flagCounts: [String: Int] = [:]
+        var valid: [PeriodRecord] = []
+        var usable: [PeriodRecord] = []
+        var stopped = 0
+        var exceedHours = 0
+        var exceedPeriods = 0
+        var multiples: [Double] = []
+        var lowerBound = false
+        for (index, start) in hourStarts.enumerated() {
+            guard let period = byStart[start] else {
+                flagCounts["缺失", default: 0] += 1
+                points.append(HourPoint(hour: index, value: nil, exceeds: false, status: "缺失"))
+                continue
+            }
+            let status = PeriodStatus(rawValue: period.status) ?? .invalid
+            let letter = Self.letter(period, status: status)
+            flagCounts[letter, default: 0] += 1
+            if status == .stopped { stopped += 1 }
+            if status == .valid { valid.append(period) }
+            if status == .valid || status == .lowerBound, period.judged != nil {
+                usable.append(period)
+                if status == .lowerBound { lowerBound = true }
+            }
+            let exceeds = period.judgement == Verdict.exceed.rawValue
+            if exceeds {
+                exceedHours += 1
+                exceedPeriods += 1
+                if let multiple = period.multiple { multiples.append(multiple) }
+            }
+            let shown = status == .valid || status == .lowerBound ? period.judged : nil
+            points.append(HourPoint(hour: index, value: shown, exceeds: exceeds, status: letter))
+        }
+        if let day, day.judgement == Verdict.exceed.rawValue {
+            exceedHours += 24
+            exceedPeriods += 1
+            if let multiple = day.multiple { multiples.append(multiple) }
+        }
+        let expected = hourStarts.count - stopped
+        let received = hours.count - stopped
+        let values = usable.compactMap(\.judged)
+        let dayUsable = day.map { ["valid", "lower_bound"].contains($0.status) } ?? false
+        let limit = limitInfo(code, rules: rules)
+        let isFlow = code == "a00000" || code == "w00000"
+        let amounts = usable.compactMap(\.cou)
+        let total: Double? = amounts.isEmpty ? (dayUsable ? day?.cou : nil) : amounts.reduce(0, +)
+        let pollutant = tables.pollutants[code]
+        let hasMass = !isFlow && (pollutant?.couUnit.isEmpty == false)
+        return PollutantDay(
+            code: code, name: pollutant?.nameZh ?? code, unit: ExceedanceReport.unit(pollutant?.unit, code: code),
+            validHours: valid.count, expectedHours: max(expected, 0), receivedHours: max(received, 0),
+            mean: dayUsable ? day?.judged : nil, converted: rules.converts(code),
+            min: values.min(), max: values.max(), lowerBound: lowerBound || day?.status == "lower_bound",
+            limit: limit, exceedPeriods: exceedPeriods, exceedHours: exceedHours, maxMultiple: multiples.max(),
+            emissionKg: hasMass ? total : nil, volumeM3: isFlow ? total : nil, flagCounts: flagCounts,
+            transmissionRate: expected > 0 ? min(1, Double(max(received, 0)) / Double(expected)) : nil,
+            validTransmissionRate: expected > 0 ? min(1, Double(valid.count) / Double(expected)) : nil,
+            hours: points)
+    }
+
+    /// The limit shown beside a pollutant: the hourly (or range) one for gas and pH, the daily
+    /// one for water; the first that exists.
+    func limitInfo(_ code: String, rules: OutletRules) -> LimitInfo? {
+        let candidates = rules.limits.filter { $0.pollutant == code }
+        let preferred: [JudgementBasis] = rules.medium == .gas ? [.hour, .range, .day] : [.day, .range, .hour]
+        guard let limit = preferred.lazy.compactMap({ basis in candidates.first { $0.basis == basis } }).first else { return nil }
+        var source = limit.source.displayName
+        if rules.converts(code), let o2 = rules.referenceO2 {
+            source += "，基准氧含量 \(Self.number(o2))%"
+        }
+        let basis: LimitBasis = switch limit.basis {
+        case .hour: .hour
+        case .day: .day
+        case .range: .range
+        }
+        return LimitInfo(value: limit.maximum, lower: limit.lower, upper: limit.upper, basis: basis, source: source)
+    }
+
+    /// The letter an hour is counted under: its flag (device value) or the dominant flag of its
+    /// minutes, `H` when it had too few valid minutes, `O2` when it could not be converted.
+    static func letter(_ period: PeriodRecord, status: PeriodStatus) -> String {
+        switch status {
+        case .insufficient: return "H"
+        case .notConvertible: return "O2"
+        case .valid: return "N"
+        case .lowerBound: return "T"
+        case .stopped: return "F"
+        case .invalid:
+            let tokens = period.flags.split(separator: " ")
+            var best = ("", -1)
+            for token in tokens {
+                let parts = token.split(separator: ":")
+                let letter = String(parts[0])
+                let count = parts.count > 1 ? Int(parts[1]) ?? 0 : 1
+                if letter != "N" && count > best.1 { best = (letter, count) }
+            }
+            return best.0.isEmpty ? period.flags : best.0
+        }
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
