@@ -77,16 +77,24 @@ public actor ComplianceEngine {
                 default:
                     continue
                 }
-                for reading in frame.readings where reading.flag == .overRange {
-                    let key = EngineInbox.WarningKey(mn: frame.mn, pollutant: reading.code, hour: hour, kind: "over_range")
-                    var tally = work.warnings[key] ?? EngineInbox.WarningTally(rules: rules)
-                    tally.count += 1
-                    if let value = reading.rtd ?? reading.avg { tally.peak = max(tally.peak ?? value, value) }
-                    tally.limit = rules.limits(for: reading.code, on: .hour).first?.maximum
-                    work.warnings[key] = tally
+                if frame.kind != .day {
+                    for reading in frame.readings where reading.polId == nil {
+                        Self.tallyOverRange(reading, mn: frame.mn, hour: hour, rules: rules, into: &work)
+                    }
                 }
             }
         }
+    }
+
+    /// A T flag (above the analyser's range) in real-time, minute or hour data: a warning.
+    static func tallyOverRange(_ reading: Reading, mn: String, hour: Int64, rules: OutletRules, into work: inout EngineInbox.Work) {
+        guard reading.flag == .overRange else { return }
+        let key = EngineInbox.WarningKey(mn: mn, pollutant: reading.code, hour: hour, kind: "over_range")
+        var tally = work.warnings[key] ?? EngineInbox.WarningTally(rules: rules)
+        tally.count += 1
+        if let value = reading.rtd ?? reading.avg { tally.peak = max(tally.peak ?? value, value) }
+        tally.limit = rules.limits(for: reading.code, on: .hour).first?.maximum
+        work.warnings[key] = tally
     }
 
     static func tallySpike(_ reading: Reading, mn: String, hour: Int64, rules: OutletRules, into work: inout EngineInbox.Work) {
@@ -106,6 +114,16 @@ public actor ComplianceEngine {
     public func flush() async throws -> Summary {
         let work = inbox.drain()
         guard !work.isEmpty else { return Summary() }
+        do {
+            return try await evaluate(work)
+        } catch {
+            // Nothing is lost: the periods are judged again with the next flush.
+            inbox.restore(work)
+            throw error
+        }
+    }
+
+    func evaluate(_ work: EngineInbox.Work) async throws -> Summary {
         try await store.markOnline(Array(work.online))
         try await store.saveWarnings(work.warnings.map { key, tally in
             WarningRecord(
@@ -192,6 +210,14 @@ public actor ComplianceEngine {
                     tracker.add(mn: mn, try await evaluateDay(mn: mn, rules: rules, day: day))
                     summary.days += 1
                 }
+                // Events of series that no longer have a limit (the configuration changed) go.
+                if let first = dayStarts.first {
+                    let end = clock.nextDay(dayStarts.last!)
+                    for stale in Set(try await store.events(EventQuery(since: first, until: end, mns: [mn])).map(\.series))
+                    where tracker.spans[stale] == nil {
+                        try await store.replaceEvents(series: stale, from: first, until: end, with: [])
+                    }
+                }
                 summary.add(try await rebuildEvents(tracker))
             }
         }
@@ -204,7 +230,7 @@ public actor ComplianceEngine {
             if row.overRangeCount > 0 {
                 result.append(WarningRecord(
                     mn: mn, pollutant: row.pollutant, hourUnix: row.hourUnix, kind: "over_range", count: row.overRangeCount,
-                    peak: row.maxRtd, limit: rules.limits(for: row.pollutant, on: .hour).first?.maximum,
+                    peak: row.overRangePeak, limit: rules.limits(for: row.pollutant, on: .hour).first?.maximum,
                     enterpriseID: rules.enterpriseID, outletID: rules.outletID))
             }
             let limit = rules.limits(for: row.pollutant, on: .hour).first?.maximum ?? rules.limits(for: row.pollutant, on: .day).first?.maximum
@@ -234,16 +260,34 @@ public actor ComplianceEngine {
             hourValues[row.dataTimeUnix, default: [:]][row.reading.code] = row.reading
         }
         let evaluator = HourEvaluator(rules: rules, tables: tables)
+        // The logger's minute interval, read from all the minutes loaded (one hour may have gaps).
+        let interval = HourEvaluator.minuteInterval(
+            try await minuteContext(mn: mn, hours: hours, loaded: minutes.filter { $0.reading.polId == nil }))
         var periods: [EvaluatedPeriod] = []
         for hour in hours.sorted() {
             let device = hourValues[hour] ?? [:]
             let minuteValues = minutesByHour[hour] ?? [:]
             guard !device.isEmpty || !minuteValues.isEmpty else { continue }
-            periods += evaluator.evaluate(start: hour, deviceHour: device, minutes: minuteValues)
+            periods += evaluator.evaluate(start: hour, deviceHour: device, minutes: minuteValues, minuteInterval: interval)
         }
         let stamp = nowMillis()
         try await store.savePeriods(periods.map { $0.record(mn: mn, rules: rules, evaluatedAtMillis: stamp) })
         return periods
+    }
+
+    /// Minute records to infer the interval from: the loaded ones, widened to the hour before and
+    /// after when only one hour is evaluated (live), so one gappy hour does not decide it.
+    func minuteContext(mn: String, hours: Set<Int64>, loaded: [StoredReading]) async throws -> [String: [TimedReading]] {
+        var rows = loaded
+        if hours.count == 1, let hour = hours.first {
+            rows += try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: hour - 3600, until: hour))
+            rows += try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: hour + 3600, until: hour + 7200))
+        }
+        var byCode: [String: [TimedReading]] = [:]
+        for row in rows where row.reading.polId == nil {
+            byCode[row.reading.code, default: []].append(TimedReading(time: row.dataTimeUnix, reading: row.reading))
+        }
+        return byCode
     }
 
     func evaluateDay(mn: String, rules: OutletRules, day: Int64) async throws -> [EvaluatedPeriod] {

@@ -48,6 +48,24 @@ final class EngineInbox: @unchecked Sendable {
         return taken
     }
 
+    /// Puts back work whose evaluation failed, so the next flush retries it.
+    func restore(_ failed: Work) {
+        lock.lock()
+        defer { lock.unlock() }
+        for (mn, hours) in failed.hours { work.hours[mn, default: []].formUnion(hours) }
+        for (mn, days) in failed.days { work.days[mn, default: []].formUnion(days) }
+        work.online.formUnion(failed.online)
+        for (key, tally) in failed.warnings {
+            if var existing = work.warnings[key] {
+                existing.count += tally.count
+                existing.peak = [existing.peak, tally.peak].compactMap { $0 }.max()
+                work.warnings[key] = existing
+            } else {
+                work.warnings[key] = tally
+            }
+        }
+    }
+
     /// Marks every MN seen in a closed hour for re-evaluation of that hour, and forgets older hours.
     func closeHour(_ hour: Int64) {
         lock.lock()

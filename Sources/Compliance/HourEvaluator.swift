@@ -26,8 +26,11 @@ public struct HourEvaluator: Sendable {
     ///   - start: The hour's start (Unix seconds).
     ///   - deviceHour: The logger's hour values, by pollutant.
     ///   - minutes: The logger's minute values in the hour, by pollutant.
-    public func evaluate(start: Int64, deviceHour: [String: Reading], minutes: [String: [TimedReading]]) -> [EvaluatedPeriod] {
-        let interval = Self.minuteInterval(minutes)
+    ///   - minuteInterval: The logger's minute interval when known (else inferred from `minutes`).
+    public func evaluate(
+        start: Int64, deviceHour: [String: Reading], minutes: [String: [TimedReading]], minuteInterval: Int? = nil
+    ) -> [EvaluatedPeriod] {
+        let interval = minuteInterval ?? Self.minuteInterval(minutes)
         let oxygen: Double? = {
             if let reading = deviceHour[Self.oxygenCode], FlagPolicy.classify(reading.flag) == .valid {
                 return Self.mean(of: reading)
@@ -141,7 +144,7 @@ public struct HourEvaluator: Sendable {
         var smallest: Int64 = .max
         for (a, b) in zip(times, times.dropFirst()) where b > a { smallest = min(smallest, b - a) }
         guard smallest != .max else { return 1 }
-        let minutes = Int(smallest / 60)
+        let minutes = Int((Double(smallest) / 60).rounded())
         return [30, 20, 15, 12, 10, 6, 5, 4, 3, 2, 1].first { $0 <= minutes } ?? 1
     }
 }

@@ -34,12 +34,15 @@ public enum OxygenConversion {
         code.hasPrefix("a2") || code.hasPrefix("a3") || code.hasPrefix("a05") || code.hasPrefix("a99")
     }
 
-    /// Whether a device's Zs value can be used: finite, not negative, not the sentinel, and when
-    /// the measured value and O2 are known, within 10 % of the conversion of the measured value.
+    /// Whether a device's Zs value can be used: finite, not negative, not the sentinel, O2 below
+    /// 20 %, and when the measured value and O2 are known, within 10 % (at least 0.05) of the
+    /// conversion of the measured value.
     public static func isSane(_ zs: Double, measured: Double?, oxygen: Double?, reference: Double, dataType: String? = nil) -> Bool {
-        guard zs.isFinite, zs >= 0, !isNotComputableSentinel(zs, dataType: dataType) else { return false }
-        if let measured, measured > 0, case .success(let expected) = convert(measured, oxygen: oxygen, reference: reference), expected > 0 {
-            return abs(zs - expected) <= 0.1 * expected
+        guard zs.isFinite, zs >= 0, !isNotComputableSentinel(zs, dataType: dataType), !isNotComputableSentinel(zs) else { return false }
+        // At O2 ≥ 20 % nothing is convertible, whatever the logger computed.
+        if let oxygen, oxygen >= oxygenCeiling { return false }
+        if let measured, measured >= 0, case .success(let expected) = convert(measured, oxygen: oxygen, reference: reference) {
+            return abs(zs - expected) <= Swift.max(0.1 * expected, 0.05)
         }
         return true
     }

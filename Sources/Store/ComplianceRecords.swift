@@ -22,7 +22,8 @@ public protocol ComplianceRecordStore: Sendable {
     /// Distinct online hours per MN with `from <= hour < until`.
     func onlineHours(from: Int64, until: Int64) async throws -> [String: Int]
     /// Per hour (counted from `from`, which must be an hour start) and pollutant, the largest
-    /// real-time value, converted value and the count of T flags of one device in `from..<until`.
+    /// valid (N or unflagged) real-time value and converted value, and the T flags (real-time,
+    /// minute and hour values) of one device in `from..<until`.
     func realtimeSummary(mn: String, from: Int64, until: Int64) async throws -> [RealtimeSummary]
     /// The hour starts (counted from `from`) in which a device sent real-time, minute or hour data.
     func activeHours(mn: String, from: Int64, until: Int64) async throws -> [Int64]
@@ -251,10 +252,14 @@ public struct RealtimeSummary: Sendable, Hashable {
     public var pollutant: String
     public var maxRtd: Double?
     public var maxZsRtd: Double?
+    /// T-flagged values (real-time, minute, hour) and the largest of them.
     public var overRangeCount: Int
+    public var overRangePeak: Double?
+    /// Real-time values.
     public var count: Int
 
-    public init(hourUnix: Int64, pollutant: String, maxRtd: Double?, maxZsRtd: Double?, overRangeCount: Int, count: Int) {
+    public init(hourUnix: Int64, pollutant: String, maxRtd: Double?, maxZsRtd: Double?, overRangeCount: Int, overRangePeak: Double? = nil, count: Int) {
+        self.overRangePeak = overRangePeak
         self.hourUnix = hourUnix
         self.pollutant = pollutant
         self.maxRtd = maxRtd

@@ -164,12 +164,17 @@ extension SQLiteStore: ComplianceRecordStore {
     public func realtimeSummary(mn: String, from: Int64, until: Int64) async throws -> [RealtimeSummary] {
         try await read("summarising real-time values") { db in
             try Row.fetchAll(db, sql: """
-                SELECT ? + (data_time_unix - ?) / 3600 * 3600 AS hour, pollutant, MAX(rtd), MAX(zs_rtd), SUM(flag = 'T'), COUNT(*)
+                SELECT ? + (data_time_unix - ?) / 3600 * 3600 AS hour, pollutant,
+                    MAX(CASE WHEN kind = 'realtime' AND (flag IS NULL OR flag = 'N') THEN rtd END),
+                    MAX(CASE WHEN kind = 'realtime' AND (flag IS NULL OR flag = 'N') THEN zs_rtd END),
+                    SUM(flag = 'T'), MAX(CASE WHEN flag = 'T' THEN COALESCE(rtd, avg) END), SUM(kind = 'realtime')
                 FROM readings
-                WHERE mn = ? AND kind = 'realtime' AND data_time_unix >= ? AND data_time_unix < ?
+                WHERE mn = ? AND kind IN ('realtime', 'minute', 'hour') AND data_time_unix >= ? AND data_time_unix < ?
                 GROUP BY hour, pollutant
                 """, arguments: [from, from, mn, from, until]).map { row in
-                RealtimeSummary(hourUnix: row[0], pollutant: row[1], maxRtd: row[2], maxZsRtd: row[3], overRangeCount: row[4] ?? 0, count: row[5])
+                RealtimeSummary(
+                    hourUnix: row[0], pollutant: row[1], maxRtd: row[2], maxZsRtd: row[3], overRangeCount: row[4] ?? 0,
+                    overRangePeak: row[5], count: row[6] ?? 0)
             }
         }
     }
