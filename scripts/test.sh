@@ -3,6 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Headless Chromium for the disclosure page's rendering test (installed from Debian's packages
+# when missing; the test skips, saying why, only where it cannot be installed).
+if chromium_path=$(scripts/chromium.sh); then
+    export HJ212_CHROMIUM="$chromium_path"
+else
+    echo "test: Chromium could not be installed; the screenshot test will be skipped"
+fi
 
 echo "== build (warnings fail the build)"
 log=$(mktemp)
