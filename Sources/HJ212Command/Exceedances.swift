@@ -40,6 +40,8 @@ extension HJ212Command {
         @Flag(help: "Only events still open.") var open = false
         @Option(help: "Sort: start (newest first, default), multiple or hours.") var sort: ExceedanceFilter.Sort = .start
         @Flag(help: "Keep running and print events as they start, grow and close.") var watch = false
+        @Flag(help: "List warnings (预警) instead: over_range (T flags, above the analyser's range) and realtime_spike (real-time values above the limit).")
+        var warnings = false
         @Option(help: "The SQLite database (overrides the configuration).") var db: String?
 
         func run() async throws {
@@ -66,14 +68,41 @@ extension HJ212Command {
             filter.sort = sort
             let store = try openStore(configuration, db: db)
             try await store.migrate()
+            if warnings {
+                let rows = try await store.warnings(since: filter.since, until: filter.until, mn: mn)
+                StandardOutput().write(Self.warningRecords(rows, registry: registry, filter: filter, zone: zone)
+                    .render(formatOption.format, headers: ["企业", "排放口", "MN", "污染物", "小时", "类型", "次数", "峰值", "限值"],
+                            emptyMessage: "No warnings match (无预警)."))
+                try await store.close()
+                return
+            }
             let report = ExceedanceReport(store: store, registry: registry)
             let rows = try await report.rows(filter)
             let format = ExceedanceFormat(zone: zone)
-            print(format.render(rows, as: formatOption.format))
+            let out = StandardOutput()
+            out.write(format.render(rows, as: formatOption.format))
             if watch {
                 try await follow(report: report, filter: filter, known: rows, format: format)
             }
             try await store.close()
+        }
+
+        static func warningRecords(_ rows: [WarningRecord], registry: ComplianceRegistry, filter: ExceedanceFilter, zone: LocalTimeZone) -> RecordSet {
+            var set = RecordSet(columns: ["enterprise", "outlet", "mn", "pollutant", "hour", "kind", "count", "peak", "limit"])
+            for row in rows {
+                let rules = registry.byMN[row.mn]
+                guard filter.enterpriseID == nil || rules?.enterpriseID == filter.enterpriseID,
+                      filter.outletID == nil || rules?.outletID == filter.outletID,
+                      filter.medium == nil || rules?.medium == filter.medium,
+                      filter.pollutant == nil || row.pollutant == filter.pollutant else { continue }
+                set.append([
+                    .string(rules?.enterpriseName ?? row.enterpriseID), .string(rules?.outletName ?? row.outletID), .string(row.mn),
+                    .string(row.pollutant), .string(zone.iso8601(unix: row.hourUnix)),
+                    .string(row.kind),
+                    .int(row.count), .optional(row.peak), .optional(row.limit),
+                ])
+            }
+            return set
         }
 
         /// Polls the store every 2 s and prints what changed: new events, grown ones, closed ones.
@@ -81,7 +110,8 @@ extension HJ212Command {
             var seen: [String: ExceedanceRow] = [:]
             for row in known { seen[ExceedanceFormat.key(row)] = row }
             var since = Int64(Date().timeIntervalSince1970 * 1000)
-            print("watching for new and closing events (Ctrl-C to stop)…")
+            let out = StandardOutput()
+            out.write("watching for new and closing events (Ctrl-C to stop)…")
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(2))
                 let checkpoint = Int64(Date().timeIntervalSince1970 * 1000)
@@ -96,7 +126,7 @@ extension HJ212Command {
                         label = "new"
                     }
                     seen[key] = row
-                    print("[\(label)] " + format.line(row))
+                    out.write("[\(label)] " + format.line(row))
                 }
                 since = checkpoint
             }
