@@ -6,8 +6,11 @@ import HJ212
 public protocol ComplianceRecordStore: Sendable {
     /// Inserts or replaces judged periods (key: mn, pollutant, basis, start).
     func savePeriods(_ periods: [PeriodRecord]) async throws
-    /// Periods matching a query, ordered by mn, pollutant, basis, start.
+    /// Periods matching a query, ordered by mn, pollutant, basis, start (unless `ordered` is false).
     func periods(_ query: PeriodQuery) async throws -> [PeriodRecord]
+    /// The few columns of every period of a basis in `from..<until` that a daily summary needs,
+    /// read lean (a province day has millions of hour periods); unordered.
+    func periodDigests(basis: String, from: Int64, until: Int64) async throws -> [PeriodDigest]
     /// Replaces the events of one series whose start lies in `from..<until` by `events`.
     func replaceEvents(series: EventSeries, from: Int64, until: Int64, with events: [EventRecord]) async throws
     /// Events matching a query (unsorted; callers sort).
@@ -108,8 +111,11 @@ public struct PeriodQuery: Sendable, Hashable {
     public var basis: String?
     public var from: Int64?
     public var until: Int64?
+    /// Ordered by mn, pollutant, basis, start (the default); false skips the sort (large reads).
+    public var ordered: Bool
 
-    public init(mn: String? = nil, pollutant: String? = nil, basis: String? = nil, from: Int64? = nil, until: Int64? = nil) {
+    public init(mn: String? = nil, pollutant: String? = nil, basis: String? = nil, from: Int64? = nil, until: Int64? = nil, ordered: Bool = true) {
+        self.ordered = ordered
         self.mn = mn
         self.pollutant = pollutant
         self.basis = basis
@@ -266,5 +272,30 @@ public struct RealtimeSummary: Sendable, Hashable {
         self.maxZsRtd = maxZsRtd
         self.overRangeCount = overRangeCount
         self.count = count
+    }
+}
+
+/// A judged period reduced to what the daily summary reads.
+public struct PeriodDigest: Sendable, Hashable {
+    public var mn: String
+    public var pollutant: String
+    public var startUnix: Int64
+    public var status: String
+    public var judged: Double?
+    public var cou: Double?
+    public var flags: String
+    public var judgement: String
+    public var multiple: Double?
+
+    public init(mn: String, pollutant: String, startUnix: Int64, status: String, judged: Double?, cou: Double?, flags: String, judgement: String, multiple: Double?) {
+        self.mn = mn
+        self.pollutant = pollutant
+        self.startUnix = startUnix
+        self.status = status
+        self.judged = judged
+        self.cou = cou
+        self.flags = flags
+        self.judgement = judgement
+        self.multiple = multiple
     }
 }

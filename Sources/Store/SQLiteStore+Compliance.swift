@@ -25,18 +25,21 @@ extension SQLiteStore: ComplianceRecordStore {
     public func periods(_ query: PeriodQuery) async throws -> [PeriodRecord] {
         var conditions: [String] = []
         var arguments = StatementArguments()
+        // One device without a pollutant: the primary key's (mn) prefix is the path; the unary
+        // "+" keeps the planner from scanning every device's periods through periods_by_time.
+        let plus = query.mn != nil && query.pollutant == nil ? "+" : ""
         if let mn = query.mn { conditions.append("mn = ?"); arguments += [mn] }
         if let pollutant = query.pollutant { conditions.append("pollutant = ?"); arguments += [pollutant] }
-        if let basis = query.basis { conditions.append("basis = ?"); arguments += [basis] }
-        if let from = query.from { conditions.append("start_unix >= ?"); arguments += [from] }
-        if let until = query.until { conditions.append("start_unix < ?"); arguments += [until] }
+        if let basis = query.basis { conditions.append("\(plus)basis = ?"); arguments += [basis] }
+        if let from = query.from { conditions.append("\(plus)start_unix >= ?"); arguments += [from] }
+        if let until = query.until { conditions.append("\(plus)start_unix < ?"); arguments += [until] }
         var sql = """
             SELECT mn, pollutant, basis, start_unix, enterprise_id, outlet_id, source, status, value, judged, oxygen,
                 cou, coverage, flags, judgement, limit_basis, limit_value, lower, upper, multiple, note, evaluated_at
             FROM periods
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY mn, pollutant, basis, start_unix"
+        if query.ordered { sql += " ORDER BY mn, pollutant, basis, start_unix" }
         return try await read("reading judged periods") { [sql, arguments] db in
             var result: [PeriodRecord] = []
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
@@ -47,6 +50,37 @@ extension SQLiteStore: ComplianceRecordStore {
                     cou: row[11], coverage: row[12], flags: row[13], judgement: row[14], limitBasis: row[15],
                     limit: row[16], lower: row[17], upper: row[18], multiple: row[19], note: row[20],
                     evaluatedAtMillis: row[21]))
+            }
+            return result
+        }
+    }
+
+    public func periodDigests(basis: String, from: Int64, until: Int64) async throws -> [PeriodDigest] {
+        try await read("reading the day's judged periods") { db in
+            let statement = try RawStatement(cached: """
+                SELECT mn, pollutant, start_unix, status, judged, cou, flags, judgement, multiple
+                FROM periods WHERE basis = ? AND start_unix >= ? AND start_unix < ?
+                """, on: db)
+            defer { statement.reset() }
+            try statement.bind(1, basis)
+            try statement.bind(2, from)
+            try statement.bind(3, until)
+            var result: [PeriodDigest] = []
+            var names: [String: String] = [:]
+            while try statement.step() {
+                // One String per device, shared by its rows.
+                let mnText = statement.text(0) ?? ""
+                let mn: String
+                if let known = names[mnText] {
+                    mn = known
+                } else {
+                    names[mnText] = mnText
+                    mn = mnText
+                }
+                result.append(PeriodDigest(
+                    mn: mn, pollutant: statement.text(1) ?? "", startUnix: statement.int64(2), status: statement.text(3) ?? "",
+                    judged: statement.double(4), cou: statement.double(5), flags: statement.text(6) ?? "",
+                    judgement: statement.text(7) ?? "", multiple: statement.double(8)))
             }
             return result
         }

@@ -137,9 +137,10 @@ extension SQLiteStore {
         if let kind = query.kind {
             conditions.append("kind = ?")
             arguments += [kind.rawValue]
-            // Repeats the partial index's condition word for word, so that SQLite may use
-            // readings_by_time for a time range across devices.
-            if kind != .realtime { conditions.append("kind <> 'realtime'") }
+            // Across devices, repeats the partial index's condition word for word, so that SQLite
+            // may use readings_by_time for a time range. For one device the primary key
+            // (mn, kind, time) is the right path, and the hint would lure the planner away from it.
+            if kind != .realtime && query.mn == nil { conditions.append("kind <> 'realtime'") }
         }
         if let pollutant = query.pollutant {
             conditions.append("pollutant = ?")

@@ -120,6 +120,35 @@ struct DisclosureSiteTests {
         let expected = events.map { "\($0["enterprise_id"]!)|\($0["outlet_id"]!)|\($0["pollutant"]!)|\($0["hours"]!)" }
         #expect(published.sorted() == expected.sorted())
 
+        // The simulated day's SO2 row against a hand calculation from the stored values: valid
+        // hours = hours flagged N; min and max of their converted means; the mean is the logger's
+        // own day value (ZsAvg); the emission is the sum of the valid hours' Cou.
+        let hourRows = try #require(try JSONSerialization.jsonObject(with: Data(try CLIRunner.run([
+            "readings", "--config", config, "--mn", "5331030000000000000TESTA1", "--kind", "hour", "--pollutant", "a21026",
+            "--since", "2026-03-01", "--until", "2026-03-02", "--format", "json",
+        ]).stdout.utf8)) as? [[String: Any]])
+        let dayRows = try #require(try JSONSerialization.jsonObject(with: Data(try CLIRunner.run([
+            "readings", "--config", config, "--mn", "5331030000000000000TESTA1", "--kind", "day", "--pollutant", "a21026", "--format", "json",
+        ]).stdout.utf8)) as? [[String: Any]])
+        let valid = hourRows.filter { $0["flag"] as? String == "N" }
+        let converted = valid.compactMap { $0["zs_avg"] as? Double }
+        let gas = try #require(try JSONSerialization.jsonObject(with: try Self.get(port, "/2026-03-01/waste-gas.json").body) as? [String: Any])
+        let so2Row = try #require(((gas["enterprises"] as? [[String: Any]])?.first?["outlets"] as? [[String: Any]])?.first?["pollutants"] as? [[String: Any]])
+            .first { $0["code"] as? String == "a21026" }
+        let row = try #require(so2Row)
+        #expect(row["valid_hours"] as? Int == valid.count)
+        #expect(valid.count == 22)  // 24 hours; 09:00 and 10:00 flagged M (maintenance 09:00–10:30, the tie goes to M)
+        func close(_ key: String, _ value: Double?) -> Bool {
+            guard let published = row[key] as? Double, let value else { return false }
+            return abs(published - value) <= max(0.0006, abs(value) * 0.0006)  // the open data keep 3 decimals
+        }
+        #expect(close("min", converted.min()))
+        #expect(close("max", converted.max()))
+        #expect(close("mean", dayRows.first?["zs_avg"] as? Double))
+        #expect(close("emission_kg", valid.compactMap { $0["cou"] as? Double }.reduce(0, +)))
+        #expect(row["exceed_hours"] as? Int == 3)
+        #expect(row["limit"] as? Double == 35)
+
         // The feed parses as XML, is Atom, and marks the revised day.
         let feed = try Self.get(port, "/feed.xml")
         #expect(feed.headers["content-type"] == "application/atom+xml; charset=utf-8")

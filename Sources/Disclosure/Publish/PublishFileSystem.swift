@@ -45,8 +45,9 @@ enum PublishFileSystem {
         if !parent.isEmpty { try syncDirectory(parent) }
     }
 
-    /// Creates `path` (which must not exist), writes `data` and fsyncs it.
-    static func writeNewFile(_ data: Data, to path: String) throws {
+    /// Creates `path` (which must not exist), writes `data` and fsyncs it (unless `sync` is
+    /// false: then the caller makes it durable with ``syncFileSystem(of:)`` before publishing it).
+    static func writeNewFile(_ data: Data, to path: String, sync: Bool = true) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("create the file", path) }
         var closed = false
@@ -62,7 +63,9 @@ enum PublishFileSystem {
                 offset += written
             }
         }
-        guard fsync(fd) == 0 else { throw failure("flush to disk", path) }
+        if sync {
+            guard fsync(fd) == 0 else { throw failure("flush to disk", path) }
+        }
         closed = true
         guard close(fd) == 0 else { throw failure("close", path) }
     }
@@ -82,6 +85,21 @@ enum PublishFileSystem {
         }
     }
 
+    /// Writes `data` to a hidden temporary file beside `path` (not yet flushed) and returns its
+    /// name; the caller flushes the file system, then renames it over `path`.
+    static func stageFile(_ data: Data, for path: String) throws -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = (folder as NSString).appendingPathComponent(".\(name).tmp-\(randomSuffix())")
+        do {
+            try writeNewFile(data, to: temporary, sync: false)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        return temporary
+    }
+
     static func rename(_ source: String, to destination: String) throws {
         guard posixRename(source, destination) == 0 else {
             throw failure("rename '\(source)' to", destination)
@@ -98,6 +116,13 @@ enum PublishFileSystem {
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count >= 0 else { return nil }
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Makes every file written so far durable, in one call (`sync(2)`, which on Linux returns
+    /// once the data are on disk): thousands of files cost one flush, not an fsync each.
+    /// `path` names the folder being published, for the error message.
+    static func syncFileSystem(of path: String) throws {
+        sync()
     }
 
     /// fsyncs a folder so that the names created, renamed or removed in it are durable.

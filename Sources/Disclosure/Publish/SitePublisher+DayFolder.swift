@@ -2,7 +2,8 @@ import Foundation
 
 extension SitePublisher {
     /// Writes the day's files (and `.gz` copies) into a fresh `_versions/<date>.<revision>-<random>`
-    /// folder, fsyncing every file and folder. Returns the folder's name. On a real error the
+    /// folder, then makes them durable with one file-system flush and fsyncs the folders (the
+    /// link that publishes them is switched only afterwards). Returns the folder's name. On a real error the
     /// partial folder is removed; nothing public has changed at that point.
     func writeVersion(date: String, revision: Int, files: [String: Data], counter: inout WriteCounter) throws -> String {
         let name = "\(date).\(revision)-\(PublishFileSystem.randomSuffix())"
@@ -11,6 +12,7 @@ extension SitePublisher {
             try PublishFileSystem.makeDirectories(folder)
             var folders: Set<String> = [folder]
             var written = 0
+            let copies = try Self.gzipCopies(files)
             for (relative, data) in files.sorted(by: { $0.key < $1.key }) {
                 let path = folder + "/" + relative
                 let parent = (path as NSString).deletingLastPathComponent
@@ -18,18 +20,18 @@ extension SitePublisher {
                     try PublishFileSystem.makeDirectories(parent)
                     folders.insert(parent)
                 }
-                try PublishFileSystem.writeNewFile(data, to: path)
+                try PublishFileSystem.writeNewFile(data, to: path, sync: false)
                 counter.add(data)
                 written += 1
                 try crashIfWritten(written)
-                if Self.wantsGzipCopy(relative) {
-                    let compressed = try Self.gzip(data, path: path)
-                    try PublishFileSystem.writeNewFile(compressed, to: path + ".gz")
+                if let compressed = copies[relative] {
+                    try PublishFileSystem.writeNewFile(compressed, to: path + ".gz", sync: false)
                     counter.add(compressed)
                     written += 1
                     try crashIfWritten(written)
                 }
             }
+            try PublishFileSystem.syncFileSystem(of: folder)
             for path in folders { try PublishFileSystem.syncDirectory(path) }
             try PublishFileSystem.syncDirectory(versionsPath)
         } catch let error as SimulatedCrash {
@@ -105,12 +107,22 @@ extension SitePublisher {
         }
     }
 
-    static func gzip(_ data: Data, path: String) throws -> Data {
-        do {
-            return try Gzip.compress(data)
-        } catch {
-            throw PublishError.compressionFailed(path: path, reason: "\(error)")
+    /// The `.gz` copies of the files that get one, compressed on every core.
+    static func gzipCopies(_ files: [String: Data]) throws -> [String: Data] {
+        let wanted = files.filter { wantsGzipCopy($0.key) }.map { ($0.key, $0.value) }
+        let slots = ConcurrentSlots(count: wanted.count)
+        let failures = ConcurrentSlots(count: wanted.count)
+        DispatchQueue.concurrentPerform(iterations: wanted.count) { index in
+            do {
+                slots.set(index, try Gzip.compress(wanted[index].1, level: 6))
+            } catch {
+                failures.set(index, Data("\(error)".utf8))
+            }
         }
+        if let failed = failures.collect().firstIndex(where: { !$0.isEmpty }) {
+            throw PublishError.compressionFailed(path: wanted[failed].0, reason: String(decoding: failures.collect()[failed], as: UTF8.self))
+        }
+        return Dictionary(uniqueKeysWithValues: zip(wanted.map(\.0), slots.collect()))
     }
 
     private func crashIfWritten(_ count: Int) throws {

@@ -29,22 +29,35 @@ extension SitePublisher {
     /// Replaces each root file atomically; its `.gz` copy is replaced after it, so a copy is never
     /// newer than a file it does not match (the HTTP front ignores copies older than their file).
     func writeRootFiles(_ files: [String: Data], counter: inout WriteCounter) throws {
+        // Every file goes to a temporary name first; one file-system flush makes them all
+        // durable; then each is renamed into place (atomic per file), copies after their file.
         var folders: Set<String> = []
-        for (relative, data) in files.sorted(by: { $0.key < $1.key }) {
-            let path = rootPath + "/" + relative
-            let parent = (path as NSString).deletingLastPathComponent
-            if !folders.contains(parent) {
-                try PublishFileSystem.makeDirectories(parent)
-                sweepTemporaries(in: parent)
-                folders.insert(parent)
+        var staged: [(temporary: String, path: String)] = []
+        let copies = try Self.gzipCopies(files)
+        do {
+            for (relative, data) in files.sorted(by: { $0.key < $1.key }) {
+                let path = rootPath + "/" + relative
+                let parent = (path as NSString).deletingLastPathComponent
+                if !folders.contains(parent) {
+                    try PublishFileSystem.makeDirectories(parent)
+                    sweepTemporaries(in: parent)
+                    folders.insert(parent)
+                }
+                staged.append((try PublishFileSystem.stageFile(data, for: path), path))
+                counter.add(data)
+                if let compressed = copies[relative] {
+                    staged.append((try PublishFileSystem.stageFile(compressed, for: path + ".gz"), path + ".gz"))
+                    counter.add(compressed)
+                }
             }
-            try PublishFileSystem.replaceFile(data, at: path)
-            counter.add(data)
-            if Self.wantsGzipCopy(relative) {
-                let compressed = try Self.gzip(data, path: path)
-                try PublishFileSystem.replaceFile(compressed, at: path + ".gz")
-                counter.add(compressed)
+            try PublishFileSystem.syncFileSystem(of: rootPath)
+            for (index, entry) in staged.enumerated() {
+                try PublishFileSystem.rename(entry.temporary, to: entry.path)
+                staged[index].temporary = ""
             }
+        } catch {
+            for entry in staged where !entry.temporary.isEmpty { unlink(entry.temporary) }
+            throw error
         }
         for folder in folders { try PublishFileSystem.syncDirectory(folder) }
     }

@@ -1,8 +1,15 @@
 /// The day page `YYYY-MM-DD/index.html`: every enterprise's outlets of one day, with the
 /// incomplete-data notice, an overview, the open-data links and the charts of exceedances.
+///
+/// A large day (more than `fullTablesLimit` enterprises, e.g. a province) keeps the page readable
+/// on a phone: the overview lists every enterprise, the tables are shown for the enterprises with
+/// exceedances only, and every enterprise's full tables are on its own day page.
 struct DayPage {
     var layout: PageLayout
     var summary: DailySummary
+    static let fullTablesLimit = 30
+    /// Reasons listed in the incomplete-day notice before "and N more".
+    static let reasonsLimit = 30
 
     func render() -> String {
         let exceeding = summary.enterprises.filter(\.hasExceedance).count
@@ -13,7 +20,13 @@ struct DayPage {
         body += overview()
         body += Self.openDataLinks(prefix: "", level: 2)
         var anchors = Set<String>()
-        for enterprise in summary.enterprises {
+        var shown = summary.enterprises
+        if summary.enterprises.count > Self.fullTablesLimit {
+            shown = summary.enterprises.filter(\.hasExceedance)
+            body += "<p class=\"meta\">本日共 \(summary.enterprises.count) 家企业：下面列出有超标的 \(shown.count) 家企业的数据，"
+            body += "各企业的完整数据请从概览中的“查看”进入企业当日页面。</p>\n"
+        }
+        for enterprise in shown {
             let safe = SitePaths.safeName(enterprise.id)
             var anchor = "e-" + safe
             var suffix = 2
@@ -69,7 +82,10 @@ struct DayPage {
         out += "<p>本日数据尚不完整，以下结果可能在数据补传后修订。</p>\n"
         if !summary.incompleteReasons.isEmpty {
             out += "<ul>\n"
-            for reason in summary.incompleteReasons { out += "<li>\(esc(reason))</li>\n" }
+            for reason in summary.incompleteReasons.prefix(reasonsLimit) { out += "<li>\(esc(reason))</li>\n" }
+            if summary.incompleteReasons.count > reasonsLimit {
+                out += "<li>另有 \(summary.incompleteReasons.count - reasonsLimit) 项（见各企业页面）</li>\n"
+            }
             out += "</ul>\n"
         }
         out += "</section>\n"

@@ -6,6 +6,7 @@
 /// and for double- or single-quoted attribute values.
 enum HTMLEscaping {
     static func escape(_ text: String) -> String {
+        if !needsEscaping(text) { return text }
         var out = ""
         out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
@@ -21,6 +22,31 @@ enum HTMLEscaping {
             }
         }
         return out
+    }
+
+    /// False when every byte is plain: no markup characters, no controls but tab and line ends,
+    /// no C1 controls (UTF-8 C2 80…C2 9F) and no U+FFFE/U+FFFF (EF BF BE/BF). The common case,
+    /// checked on the UTF-8 bytes without building a new string.
+    static func needsEscaping(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), 0x7F:
+                return true
+            case 0x00..<0x20 where byte != 0x09 && byte != 0x0A && byte != 0x0D:
+                return true
+            case 0x80...0x9F where previous == 0xC2:
+                return true
+            case 0xBE...0xBF where previous == 0xBF && beforePrevious == 0xEF:
+                return true
+            default:
+                break
+            }
+            beforePrevious = previous
+            previous = byte
+        }
+        return false
     }
 
     /// XML 1.0 `Char`, minus DEL and the C1 controls (allowed by XML, but invalid in HTML).

@@ -54,8 +54,28 @@ enum NumberFormat {
     }
 
     /// Fixed-point text with trailing zeros (and a trailing point) removed; never `-0`.
+    /// Integer arithmetic for the usual magnitudes (a province day formats millions of numbers;
+    /// `String(format:)` was most of the rendering time), `String(format:)` beyond them.
     private static func fixed(_ value: Double, decimals: Int) -> String {
-        var text = String(format: "%.\(decimals)f", value)
+        let exact = value * powersOfTen[decimals]
+        let scaled = exact.rounded()
+        // Near a half the product's own rounding may differ from printf's exact decimal rounding.
+        let nearHalf = abs(abs(exact - exact.rounded(.towardZero)) - 0.5) < 1e-6
+        guard abs(scaled) < 1e15, !nearHalf else { return trimmed(String(format: "%.\(decimals)f", value)) }
+        let units = Int64(scaled)
+        var digits = String(units.magnitude)
+        if decimals > 0 {
+            if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
+            digits = trimmed(digits)
+        }
+        return units < 0 && digits != "0" ? "-" + digits : digits
+    }
+
+    private static let powersOfTen: [Double] = (0...20).map { pow(10, Double($0)) }
+
+    private static func trimmed(_ fixedText: String) -> String {
+        var text = fixedText
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }

@@ -28,8 +28,11 @@ public struct SiteRenderer: SiteRendering {
         for enterprise in summary.enterprises {
             groups[SitePaths.enterprisePage(enterprise.id), default: []].append(enterprise)
         }
-        for (path, enterprises) in groups {
-            files[path] = Data(EnterpriseDayPage(layout: layout, summary: summary, enterprises: enterprises).render().utf8)
+        let layout = layout
+        for (path, data) in Self.renderConcurrently(Array(groups), { path, enterprises in
+            Data(EnterpriseDayPage(layout: layout, summary: summary, enterprises: enterprises).render().utf8)
+        }) {
+            files[path] = data
         }
         for medium in DisclosureMedium.allCases {
             files[SitePaths.openDataFile(medium, fileExtension: "json")] = OpenDataJSON.render(summary, medium: medium)
@@ -45,9 +48,23 @@ public struct SiteRenderer: SiteRendering {
         var files: [String: Data] = [:]
         files["index.html"] = Data(IndexPage(layout: layout, history: history).render().utf8)
         files[SitePaths.feed] = Data(AtomFeed(siteTitle: siteTitle, bureau: bureau, baseURL: baseURL, history: history).render().utf8)
-        for enterprise in history.enterprises {
-            files[SitePaths.enterprisePage(enterprise.id)] = Data(EnterpriseHistoryPage(layout: layout, enterprise: enterprise).render().utf8)
+        let layout = layout
+        let pages = history.enterprises.map { (SitePaths.enterprisePage($0.id), $0) }
+        for (path, data) in Self.renderConcurrently(pages, { _, enterprise in
+            Data(EnterpriseHistoryPage(layout: layout, enterprise: enterprise).render().utf8)
+        }) {
+            files[path] = data
         }
         return files
+    }
+
+    /// Renders many pages on every core (a province has thousands of enterprise pages); the
+    /// result does not depend on the order the work runs in.
+    static func renderConcurrently<Item: Sendable>(_ items: [(String, Item)], _ render: @escaping @Sendable (String, Item) -> Data) -> [(String, Data)] {
+        let slots = ConcurrentSlots(count: items.count)
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            slots.set(index, render(items[index].0, items[index].1))
+        }
+        return zip(items.map(\.0), slots.collect()).map { ($0, $1) }
     }
 }

@@ -35,12 +35,12 @@ public struct DailySummaryBuilder: Sendable {
     public func build(dayStart: Int64, now: Date = Date()) async throws -> DailySummary {
         let next = clock.nextDay(dayStart)
         let hourStarts = clock.hours(ofDay: dayStart)
-        let hourPeriods = try await store.periods(PeriodQuery(basis: PeriodBasis.hour.rawValue, from: dayStart, until: next))
-        let dayPeriods = try await store.periods(PeriodQuery(basis: PeriodBasis.day.rawValue, from: dayStart, until: dayStart + 1))
+        let hourPeriods = try await store.periodDigests(basis: PeriodBasis.hour.rawValue, from: dayStart, until: next)
+        let dayPeriods = try await store.periodDigests(basis: PeriodBasis.day.rawValue, from: dayStart, until: dayStart + 1)
         let online = try await store.onlineHours(from: dayStart, until: next)
-        var hoursByMN: [String: [String: [PeriodRecord]]] = [:]
+        var hoursByMN: [String: [String: [PeriodDigest]]] = [:]
         for period in hourPeriods { hoursByMN[period.mn, default: [:]][period.pollutant, default: []].append(period) }
-        var daysByMN: [String: [String: PeriodRecord]] = [:]
+        var daysByMN: [String: [String: PeriodDigest]] = [:]
         for period in dayPeriods { daysByMN[period.mn, default: [:]][period.pollutant] = period }
 
         let nowUnix = Int64(now.timeIntervalSince1970)
@@ -72,11 +72,11 @@ public struct DailySummaryBuilder: Sendable {
     }
 
     func outletDay(
-        _ rules: OutletRules, hourStarts: [Int64], hours: [String: [String: [PeriodRecord]]],
-        days: [String: [String: PeriodRecord]], online: [String: Int], ended: Bool
+        _ rules: OutletRules, hourStarts: [Int64], hours: [String: [String: [PeriodDigest]]],
+        days: [String: [String: PeriodDigest]], online: [String: Int], ended: Bool
     ) -> OutletDay {
         // One device per pollutant: the outlet's first device that reported it (most outlets have one logger).
-        var byCode: [String: (hours: [PeriodRecord], day: PeriodRecord?)] = [:]
+        var byCode: [String: (hours: [PeriodDigest], day: PeriodDigest?)] = [:]
         for mn in rules.mns {
             for (code, periods) in hours[mn] ?? [:] where byCode[code] == nil {
                 byCode[code] = (periods, days[mn]?[code])
@@ -103,12 +103,12 @@ public struct DailySummaryBuilder: Sendable {
             onlineHours: min(onlineHours, hourStarts.count), complete: complete, pollutants: pollutants)
     }
 
-    func pollutantDay(_ code: String, rules: OutletRules, hours: [PeriodRecord], day: PeriodRecord?, hourStarts: [Int64]) -> PollutantDay {
+    func pollutantDay(_ code: String, rules: OutletRules, hours: [PeriodDigest], day: PeriodDigest?, hourStarts: [Int64]) -> PollutantDay {
         let byStart = Dictionary(hours.map { ($0.startUnix, $0) }, uniquingKeysWith: { a, _ in a })
         var points: [HourPoint] = []
         var flagCounts: [String: Int] = [:]
-        var valid: [PeriodRecord] = []
-        var usable: [PeriodRecord] = []
+        var valid: [PeriodDigest] = []
+        var usable: [PeriodDigest] = []
         var stopped = 0
         var exceedHours = 0
         var exceedPeriods = 0
@@ -185,7 +185,7 @@ public struct DailySummaryBuilder: Sendable {
 
     /// The letter an hour is counted under: its flag (device value) or the dominant flag of its
     /// minutes, `H` when it had too few valid minutes, `O2` when it could not be converted.
-    static func letter(_ period: PeriodRecord, status: PeriodStatus) -> String {
+    static func letter(_ period: PeriodDigest, status: PeriodStatus) -> String {
         switch status {
         case .insufficient: return "H"
         case .notConvertible: return "O2"
