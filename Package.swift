@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "Compliance",
             dependencies: [
-                "HJ212", "Store", "GatewayConfig", "LocalTime",
+                "HJ212", "Store", "GatewayConfig", "LocalTime", "Reports",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

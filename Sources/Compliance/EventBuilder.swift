@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Store
 
 /// Merges judged periods into exceedance events (docs/domain/rules.md §3.2; design.md
@@ -72,46 +73,16 @@ public enum EventBuilder {
         return 0
     }
 
-    /// The periods as a JSON array: start, value, judged, o2, flags, status, judgement, note.
+    /// The periods as a JSON array: start, value, judged, o2, flags, status, judgement, source, note.
     static func evidence(_ periods: [PeriodRecord], iso: (Int64) -> String) -> String {
-        var parts: [String] = []
-        for period in periods {
-            var fields = ["\"start\":\(quote(iso(period.startUnix)))"]
-            fields.append("\"value\":\(number(period.value))")
-            fields.append("\"judged\":\(number(period.judged))")
-            fields.append("\"o2\":\(number(period.oxygen))")
-            fields.append("\"flags\":\(quote(period.flags))")
-            fields.append("\"status\":\(quote(period.status))")
-            fields.append("\"judgement\":\(quote(period.judgement))")
-            fields.append("\"source\":\(quote(period.source))")
-            if let note = period.note { fields.append("\"note\":\(quote(note))") }
-            parts.append("{" + fields.joined(separator: ",") + "}")
-        }
-        return "[" + parts.joined(separator: ",") + "]"
-    }
-
-    static func number(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "null" }
-        return String(value)
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONValue.array(periods.map { period in
+            var fields: [(String, JSONValue)] = [
+                ("start", .string(iso(period.startUnix))), ("value", .optional(period.value)),
+                ("judged", .optional(period.judged)), ("o2", .optional(period.oxygen)), ("flags", .string(period.flags)),
+                ("status", .string(period.status)), ("judgement", .string(period.judgement)), ("source", .string(period.source)),
+            ]
+            if let note = period.note { fields.append(("note", .string(note))) }
+            return .object(fields)
+        }).serialized()
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compliance
 import Foundation
 import GatewayConfig
 import HJ212
@@ -64,5 +65,15 @@ struct DeviceNames {
         outletID = device?.outletID
         outlet = device?.outletName
         medium = device.map { "\($0.medium)" }
+    }
+}
+
+/// The configuration's outlets with their resolved limits; an unknown standard profile stops the
+/// command with the message that names it and similar ones.
+func complianceRegistry(_ configuration: GatewayConfiguration) throws -> ComplianceRegistry {
+    do {
+        return try ComplianceRegistry(configuration: configuration)
+    } catch {
+        throw CLIError("\(error)")
     }
 }

@@ -24,12 +24,7 @@ extension HJ212Command {
         func run() async throws {
             let configuration = try configOption.load()
             let zone = try zone(configuration)
-            let registry: ComplianceRegistry
-            do {
-                registry = try ComplianceRegistry(configuration: configuration)
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let registry = try complianceRegistry(configuration)
             let store = try openStore(configuration, db: db)
             try await store.migrate()
             let engine = ComplianceEngine(store: store, registry: registry, timeZone: zone, logger: Logger(label: "hj212.compliance"))

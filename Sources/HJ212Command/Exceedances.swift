@@ -47,12 +47,7 @@ extension HJ212Command {
         func run() async throws {
             let configuration = try configOption.load()
             let zone = try zone(configuration)
-            let registry: ComplianceRegistry
-            do {
-                registry = try ComplianceRegistry(configuration: configuration)
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let registry = try complianceRegistry(configuration)
             var filter = ExceedanceFilter()
             filter.since = try since.map { try TimeArgument.parse($0, zone: zone, option: "--since") }
             filter.until = try until.map { try TimeArgument.parse($0, zone: zone, option: "--until") }

@@ -26,12 +26,7 @@ extension HJ212Command {
                 return
             }
             let configuration = try configOption.load()
-            let registry: ComplianceRegistry
-            do {
-                registry = try ComplianceRegistry(configuration: configuration)
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let registry = try complianceRegistry(configuration)
             let outlets = registry.outlets.filter { outlet == nil || $0.outletID == outlet }
             if let outlet, outlets.isEmpty {
                 throw CLIError("no outlet \(outlet) in \(configOption.config); `hj212 limits` lists them all")

@@ -29,12 +29,7 @@ extension HJ212Command {
         func run() async throws {
             let configuration = try configOption.load()
             let zone = try zone(configuration)
-            let registry: ComplianceRegistry
-            do {
-                registry = try ComplianceRegistry(configuration: configuration)
-            } catch {
-                throw CLIError("\(error)")
-            }
+            let registry = try complianceRegistry(configuration)
             let store = try openStore(configuration, db: db)
             try await store.migrate()
             let logger = Logger(label: "hj212.publish")

@@ -138,12 +138,7 @@ struct GatewayRuntime: Sendable {
             path: path, durability: configuration.durability == .normal ? .normal : .full,
             logger: Logger(label: "hj212.store"))
         try await store.migrate()
-        let complianceRegistry: ComplianceRegistry
-        do {
-            complianceRegistry = try ComplianceRegistry(configuration: configuration)
-        } catch {
-            throw CLIError("\(error)")
-        }
+        let complianceRegistry = try complianceRegistry(configuration)
         let compliance = ComplianceEngine(
             store: store, registry: complianceRegistry, timeZone: zone, logger: Logger(label: "hj212.compliance"))
         let metrics = GatewayMetrics()
