@@ -317,17 +317,36 @@ public struct DataLoggerMachine: Sendable {
 
     mutating func route(_ record: SimRecord) {
         guard device.upload.contains(record.kind) else { return }
+        // Offline is decided by when the record was produced (its interval's end), not by when this
+        // machine happens to be ticked: a tick that catches up after an outage must still treat the
+        // outage's records as back-fill, whatever the scheduling.
+        let online = isConnected && !producedInOfflineWindow(record)
         if record.kind == .realtime {
             guard realtimeEnabled else { return }
-            if isConnected { live.append(Pending(record: record, backfill: false)) } else { statistics.realtimeLost += 1 }
+            if online { live.append(Pending(record: record, backfill: false)) } else { statistics.realtimeLost += 1 }
             return
         }
-        if isConnected {
+        if online {
             live.append(Pending(record: record, backfill: false))
         } else {
             backlog.append(Pending(record: record, backfill: true))
             trimBacklog()
         }
+    }
+
+    /// Whether the record's interval closed while the device was offline: its last second lies in
+    /// one of the device's offline windows (a real-time value: its own second).
+    func producedInOfflineWindow(_ record: SimRecord) -> Bool {
+        guard !device.faults.offline.isEmpty else { return false }
+        let length: Int64
+        switch record.kind {
+        case .minute: length = Int64(device.minuteMinutes * 60)
+        case .hour: length = 3600
+        case .day: length = 86_400
+        default: length = 0
+        }
+        let produced = LocalDateTime(secondsSinceEpochIgnoringZone: record.dataTime.secondsSinceEpochIgnoringZone + max(length - 1, 0))
+        return device.faults.offline.contains { $0.contains(produced) }
     }
 
     mutating func trimBacklog() {
