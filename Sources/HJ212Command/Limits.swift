@@ -52,13 +52,21 @@ extension HJ212Command {
                         .string(ExceedanceReport.unit(pollutant?.unit, code: limit.pollutant)), .string(limit.basis.rawValue),
                         .optional(limit.maximum), .optional(limit.lower), .optional(limit.upper),
                         converts ? .optional(rules.referenceO2) : .null,
-                        .string(limit.source.displayName + (converts ? "，基准氧含量 \(NumberText.format(rules.referenceO2!))%（\(rules.referenceO2Source?.displayName ?? "")）" : "")),
+                        .string(Self.source(limit, rules: rules, converts: converts)),
                     ])
                 }
             }
             print(set.render(formatOption.format, headers: [
                 "企业ID", "企业", "排口ID", "排口", "介质", "污染物", "名称", "单位", "判定基础", "限值", "下限", "上限", "基准O2%", "来源",
             ], emptyMessage: "No outlets in \(configOption.config)."))
+        }
+
+        /// `GB 13271-2014 表1 在用燃煤锅炉，基准氧含量 9%`, naming the O2's source when it differs.
+        static func source(_ limit: AppliedLimit, rules: OutletRules, converts: Bool) -> String {
+            guard converts, let o2 = rules.referenceO2 else { return limit.source.displayName }
+            var text = limit.source.displayName + "，基准氧含量 \(NumberText.format(o2))%"
+            if let o2Source = rules.referenceO2Source, o2Source != limit.source { text += "（\(o2Source.displayName)）" }
+            return text
         }
 
         static func profileRecords() -> RecordSet {
