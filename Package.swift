@@ -157,7 +157,7 @@ let package = Package(
         .target(
             name: "Disclosure",
             dependencies: [
-                "CZlib", "Compliance", "Store", "GatewayConfig", "HJ212", "LocalTime",
+                "CZlib", "Compliance", "Store", "GatewayConfig", "HJ212", "LocalTime", "Reports",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -59,7 +59,9 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    static func writeString(_ value: String, to out: inout String) {
+    /// Appends a JSON string: quotes, backslashes and control characters escaped; U+2028/U+2029
+    /// escaped too so the text is also a valid JavaScript literal; everything else as UTF-8.
+    public static func writeString(_ value: String, to out: inout String) {
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -68,6 +70,8 @@ public indirect enum JSONValue: Sendable, Hashable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
             default:
                 if scalar.value < 0x20 {
                     let hex = String(scalar.value, radix: 16, uppercase: false)

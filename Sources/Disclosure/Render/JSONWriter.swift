@@ -1,3 +1,4 @@
+import Reports
 /// A JSON value whose object members keep their order, so the open-data files are written in the
 /// contract's key order and are byte-for-byte deterministic.
 indirect enum OrderedJSON: Sendable {
@@ -51,28 +52,8 @@ indirect enum OrderedJSON: Sendable {
         }
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped; U+2028/U+2029 escaped
-    /// too so the text is also a valid JavaScript literal; everything else as UTF-8.
+    /// A JSON string, escaped as every JSON output of the project is (Reports).
     static func writeString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONValue.writeString(value, to: &out)
     }
 }
