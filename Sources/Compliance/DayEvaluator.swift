@@ -81,7 +81,7 @@ public struct DayEvaluator: Sendable {
             case .notConvertible:
                 letters["O2", default: 0] += 1
             case .invalid:
-                letters[FlagSummary.dominant(hour.flags), default: 0] += 1
+                letters[FlagSummary.invalidLetter(hour.flags), default: 0] += 1
             }
         }
         let missing = hoursInDay - hours.count

@@ -188,23 +188,23 @@ struct MinuteAggregate {
     var flagSummary: String { FlagSummary.text(letters) }
 }
 
-/// `N:45 M:15`-style summaries of flag counts.
-enum FlagSummary {
+/// `N:45 M:15`-style summaries of flag counts, written and read in one place.
+public enum FlagSummary {
     static func text(_ counts: [String: Int]) -> String {
         counts.keys.sorted { a, b in (a == "N" ? "" : a) < (b == "N" ? "" : b) }
             .map { "\($0):\(counts[$0]!)" }.joined(separator: " ")
     }
 
-    /// The letter with the largest count in a summary, or the whole text when it is one letter.
-    static func dominant(_ text: String) -> String {
-        let tokens = text.split(separator: " ")
-        guard tokens.count > 1 || text.contains(":") else { return text.isEmpty ? "N" : text }
-        var best = ("N", -1)
-        for token in tokens {
+    /// The letter an invalid period is counted under: the most frequent letter other than N in
+    /// its summary (`N:40 M:20` -> `M`), or the summary itself when it is one letter (`D`).
+    public static func invalidLetter(_ text: String) -> String {
+        var best = ("", -1)
+        for token in text.split(separator: " ") {
             let parts = token.split(separator: ":")
-            guard parts.count == 2, let count = Int(parts[1]) else { continue }
-            if count > best.1 { best = (String(parts[0]), count) }
+            guard let first = parts.first else { continue }
+            let count = parts.count > 1 ? Int(parts[1]) ?? 0 : 1
+            if first != "N" && count > best.1 { best = (String(first), count) }
         }
-        return best.0
+        return best.0.isEmpty ? (text.isEmpty ? "N" : text) : best.0
     }
 }

@@ -6,11 +6,6 @@ import LocalTime
 import Reports
 import Store
 
-extension JudgementBasis {
-    /// `hour`, `day` or `range` as stored.
-    init(stored: String) { self = JudgementBasis(rawValue: stored) ?? .hour }
-}
-
 extension ExceedanceFilter.Sort: ExpressibleByArgument {}
 
 extension HJ212Command {

@@ -6,7 +6,7 @@ import HJ212
 public protocol ComplianceRecordStore: Sendable {
     /// Inserts or replaces judged periods (key: mn, pollutant, basis, start).
     func savePeriods(_ periods: [PeriodRecord]) async throws
-    /// Periods matching a query, ordered by mn, pollutant, basis, start (unless `ordered` is false).
+    /// Periods matching a query, ordered by mn, pollutant, basis, start.
     func periods(_ query: PeriodQuery) async throws -> [PeriodRecord]
     /// The few columns of every period of a basis in `from..<until` that a daily summary needs,
     /// read lean (a province day has millions of hour periods); unordered.
@@ -111,11 +111,8 @@ public struct PeriodQuery: Sendable, Hashable {
     public var basis: String?
     public var from: Int64?
     public var until: Int64?
-    /// Ordered by mn, pollutant, basis, start (the default); false skips the sort (large reads).
-    public var ordered: Bool
 
-    public init(mn: String? = nil, pollutant: String? = nil, basis: String? = nil, from: Int64? = nil, until: Int64? = nil, ordered: Bool = true) {
-        self.ordered = ordered
+    public init(mn: String? = nil, pollutant: String? = nil, basis: String? = nil, from: Int64? = nil, until: Int64? = nil) {
         self.mn = mn
         self.pollutant = pollutant
         self.basis = basis

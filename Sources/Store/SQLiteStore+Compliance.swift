@@ -39,7 +39,7 @@ extension SQLiteStore: ComplianceRecordStore {
             FROM periods
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        if query.ordered { sql += " ORDER BY mn, pollutant, basis, start_unix" }
+        sql += " ORDER BY mn, pollutant, basis, start_unix"
         return try await read("reading judged periods") { [sql, arguments] db in
             var result: [PeriodRecord] = []
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)

@@ -192,16 +192,7 @@ public struct DailySummaryBuilder: Sendable {
         case .valid: return "N"
         case .lowerBound: return "T"
         case .stopped: return "F"
-        case .invalid:
-            let tokens = period.flags.split(separator: " ")
-            var best = ("", -1)
-            for token in tokens {
-                let parts = token.split(separator: ":")
-                let letter = String(parts[0])
-                let count = parts.count > 1 ? Int(parts[1]) ?? 0 : 1
-                if letter != "N" && count > best.1 { best = (letter, count) }
-            }
-            return best.0.isEmpty ? period.flags : best.0
+        case .invalid: return FlagSummary.invalidLetter(period.flags)
         }
     }
 
