@@ -34,24 +34,31 @@ struct FrameProcessor: Sendable {
         var peer: String
         var address: String
         var logger: Logger
-        var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        var channel: any Channel
     }
 
-    func process(_ frame: RawFrame, context: Context, reassembler: inout SplitReassembler, now: Double, wallMillis: Int64) async -> Action {
+    /// What one connection remembers between its frames.
+    struct ConnectionState {
+        var reassembler: SplitReassembler
+        /// Devices already registered as speaking on this connection (for downlink commands).
+        var attached: Set<String> = []
+    }
+
+    func process(_ frame: RawFrame, context: Context, state: inout ConnectionState, now: Double, wallMillis: Int64) async -> Action {
         let header = PacketDecoder.peekHeader(frame)
         let mn = header.mn ?? ""
 
         // Admission: a registered MN with its password, or an unregistered one when allowed.
         let device = registry.device(mn)
         if device == nil && !settings.acceptUnregistered {
-            await reject(frame, context: context, mn: header.mn, reason: "unknown_mn", at: wallMillis,
+            reject(frame, context: context, mn: header.mn, reason: "unknown_mn", at: wallMillis,
                          detail: header.mn == nil
                             ? "the frame has no MN, so the device cannot be identified; it was not stored"
                             : "MN \(mn) is not in the registry; the frame was not stored or acknowledged. Register the device in the configuration (enterprises → outlets → devices), or set unregistered: accept while onboarding")
             return .refused
         }
         if let device, !ConstantTime.equals(header.pw ?? "", device.password) {
-            await reject(frame, context: context, mn: mn, reason: "wrong_password", at: wallMillis,
+            reject(frame, context: context, mn: mn, reason: "wrong_password", at: wallMillis,
                          detail: "the password (PW) does not match the one registered for MN \(mn); the frame was not stored or acknowledged. Check the logger's access password")
             let verdict = access.badPassword(address: context.address, now: now)
             if verdict.blocked {
@@ -69,7 +76,7 @@ struct FrameProcessor: Sendable {
         let packet = PacketDecoder.decode(frame, options: options)
         guard packet.isAccepted else {
             let first = packet.errors.first
-            await reject(frame, context: context, mn: header.mn, reason: first?.code.rawValue ?? "refused", at: wallMillis,
+            reject(frame, context: context, mn: header.mn, reason: first?.code.rawValue ?? "refused", at: wallMillis,
                          detail: packet.errors.map(\.message).joined(separator: "; "))
             return .refused
         }
@@ -79,13 +86,14 @@ struct FrameProcessor: Sendable {
             ])
         }
         let cn = packet.header.cn ?? ""
-        if let device {
+        if let device, !state.attached.contains(mn) {
+            state.attached.insert(mn)
             await sessions.attach(
-                mn: mn, connection: context.connection, writer: context.writer, edition: packet.edition,
+                mn: mn, connection: context.connection, channel: context.channel, edition: packet.edition,
                 st: packet.header.st ?? "32", password: device.password)
         }
         let answerWanted = packet.header.flag?.answerWanted ?? false
-        await committer.record(DeviceEvent(
+        committer.record(DeviceEvent(
             kind: .seen, mn: mn, atMillis: wallMillis, qn: packet.header.qn, cn: cn,
             connection: context.connection, peer: context.peer))
 
@@ -94,7 +102,7 @@ struct FrameProcessor: Sendable {
             // A device's answers to our commands, recorded against the command's QN.
             let qn = packet.header.qn ?? packet.dataArea["QN"]
             let detail = packet.content.fields.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
-            await committer.record(DeviceEvent(
+            committer.record(DeviceEvent(
                 kind: .commandAnswer, mn: mn, atMillis: wallMillis, qn: qn, cn: cn,
                 connection: context.connection, peer: context.peer, detail: detail))
             await sessions.answered(mn: mn, qn: qn, cn: cn, detail: detail)
@@ -119,11 +127,14 @@ struct FrameProcessor: Sendable {
         // Data uploads: store, then answer.
         if let kind = packet.kind, let dataTime = packet.content.dataTime {
             if packet.header.pnum != nil {
-                track(split: packet, reassembler: &reassembler, now: now, logger: context.logger)
+                track(split: packet, reassembler: &state.reassembler, now: now, logger: context.logger)
             }
-            let backfill: Backfill = packet.header.isBackfill
-                ? .rf
-                : (await sessions.isHistoryAnswer(mn: mn, cn: cn, dataTime: dataTime) ? .historyAnswer : .live)
+            var backfill = Backfill.live
+            if packet.header.isBackfill {
+                backfill = .rf
+            } else if sessions.mayHaveHistoryPending(mn), await sessions.isHistoryAnswer(mn: mn, cn: cn, dataTime: dataTime) {
+                backfill = .historyAnswer
+            }
             let ingest = IngestFrame(
                 mn: mn, qn: packet.header.qn, cn: cn, kind: kind, dataTime: dataTime,
                 dataTimeUnix: timeZone.unixTime(dataTime), edition: packet.edition, backfill: backfill,
@@ -150,33 +161,42 @@ struct FrameProcessor: Sendable {
         return .accepted(reply: nil)
     }
 
-    /// Commits an upload and returns its answer, or nil when it could not be stored (then the
-    /// device gets no answer and resends).
-    func commitAndAnswer(_ ingest: IngestFrame, answer: [UInt8], logger: Logger) async -> [UInt8]? {
+    /// Hands an upload to the committer; its answer goes out in `ticket`'s turn once the commit
+    /// holding it returns, or nothing does when it could not be stored (the device resends).
+    /// Returns as soon as the frame is queued (waiting only while the queue is full).
+    func commitThenAnswer(_ ingest: IngestFrame, answer: [UInt8], ticket: AnswerSequencer.Ticket, answers: AnswerSequencer, logger: Logger) async {
         let started = ContinuousClock.now
+        let metrics = metrics
         do {
-            let outcome = try await committer.submit(ingest)
-            metrics.frame(outcome.inserted == 0 && outcome.duplicates > 0 ? "duplicate" : "acked")
-            metrics.ackLatency.recordNanoseconds(nanoseconds(since: started))
-            return answer
+            try await committer.enqueue(ingest) { result in
+                switch result {
+                case .success(let outcome):
+                    metrics.frame(outcome.inserted == 0 && outcome.duplicates > 0 ? "duplicate" : "acked")
+                    metrics.ackLatency.recordNanoseconds(nanoseconds(since: started))
+                    answers.fulfil(ticket, with: answer)
+                case .failure(let error):
+                    logger.error("upload not stored, so not acknowledged", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
+                    answers.fulfil(ticket, with: nil)
+                }
+            }
         } catch {
             logger.error("upload not stored, so not acknowledged", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
-            return nil
+            answers.fulfil(ticket, with: nil)
         }
     }
 
-    func reject(_ frame: RawFrame, context: Context, mn: String?, reason: String, at millis: Int64, detail: String) async {
+    func reject(_ frame: RawFrame, context: Context, mn: String?, reason: String, at millis: Int64, detail: String) {
         metrics.frame("rejected")
         metrics.reject(reason)
         context.logger.info("frame rejected", metadata: ["reason": "\(reason)", "mn": "\(mn ?? "-")"])
-        await committer.record(RejectRecord(
+        committer.record(RejectRecord(
             receivedAtMillis: millis, peer: context.peer, mn: mn, reason: reason, detail: detail, raw: frame.bytes))
     }
 
-    func reject(_ malformed: MalformedFrame, context: Context, at millis: Int64) async {
+    func reject(_ malformed: MalformedFrame, context: Context, at millis: Int64) {
         metrics.frame("rejected")
         metrics.reject(malformed.problem.code.rawValue)
-        await committer.record(RejectRecord(
+        committer.record(RejectRecord(
             receivedAtMillis: millis, peer: context.peer, mn: nil, reason: malformed.problem.code.rawValue,
             detail: malformed.problem.message, raw: malformed.bytes))
     }

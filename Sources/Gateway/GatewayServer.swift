@@ -32,7 +32,7 @@ public final class GatewayServer: Sendable {
 
     /// A bound listener, ready to accept.
     public struct Listener: Sendable {
-        let channel: NIOAsyncChannel<NIOAsyncChannel<InboundEvent, ByteBuffer>, Never>
+        let channel: NIOAsyncChannel<NIOAsyncChannel<InboundEvent, Never>, Never>
         /// The port actually bound (useful with port 0).
         public var port: Int { channel.channel.localAddress?.port ?? 0 }
     }
@@ -53,7 +53,7 @@ public final class GatewayServer: Sendable {
                         HJ212FrameDecoder(options: framing), maximumBufferSize: framing.maximumFrameBytes * 2 + 65_536))
                     try operations.addHandler(IdleStateHandler(readTimeout: .seconds(idle)))
                     try operations.addHandler(IdleConnectionCloser())
-                    return try NIOAsyncChannel<InboundEvent, ByteBuffer>(
+                    return try NIOAsyncChannel<InboundEvent, Never>(
                         wrappingChannelSynchronously: child,
                         configuration: .init(backPressureStrategy: .init(lowWatermark: 4, highWatermark: 32)))
                 }
@@ -78,7 +78,7 @@ public final class GatewayServer: Sendable {
         logger.info("device port closed")
     }
 
-    private func serve(_ connection: NIOAsyncChannel<InboundEvent, ByteBuffer>, id: Int) async {
+    private func serve(_ connection: NIOAsyncChannel<InboundEvent, Never>, id: Int) async {
         let remote = connection.channel.remoteAddress
         let address = remote?.ipAddress ?? "unknown"
         let peer = "\(address):\(remote?.port ?? 0)"
@@ -113,114 +113,63 @@ public final class GatewayServer: Sendable {
         }
 
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                let context = FrameProcessor.Context(connection: name, peer: peer, address: address, logger: logger, writer: outbound)
-                var reassembler = SplitReassembler(timeout: settings.splitTimeoutSeconds)
+            try await connection.executeThenClose { inbound in
+                // Answers leave in frame order, written by whoever settles them (the committer
+                // after the commit, or this loop for immediate replies). The loop reads on while
+                // uploads wait for their commits, up to `pipelineDepth` frames ahead.
+                let answers = AnswerSequencer(channel: connection.channel, limit: settings.pipelineDepth)
+                let context = FrameProcessor.Context(
+                    connection: name, peer: peer, address: address, logger: logger, channel: connection.channel)
+                var state = FrameProcessor.ConnectionState(reassembler: SplitReassembler(timeout: settings.splitTimeoutSeconds))
                 var junkSinceValid = 0
-                defer { Task { await processor.sessions.detach(connection: name) } }
-                // Answers leave in frame order from one writer. An upload's answer waits for its
-                // commit while the connection reads on, up to `pipelineDepth` frames ahead.
-                let (answers, answerQueue) = AsyncStream.makeStream(of: Task<[UInt8]?, Never>.self)
-                let window = AnswerWindow(limit: settings.pipelineDepth)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        do {
-                            for await pending in answers {
-                                let answer = await pending.value
-                                await window.release()
-                                if let answer { try await outbound.write(ByteBuffer(bytes: answer)) }
-                            }
-                        } catch {
-                            // The peer is gone: let the reader stop waiting for answer slots.
-                            await window.close()
-                            throw error
-                        }
-                    }
-                    defer { answerQueue.finish() }
-                    loop: for try await event in inbound.cancelOnGracefulShutdown() {
-                        let now = monotonicSeconds()
-                        switch event {
-                        case .junk(let count):
-                            metrics.junkBytes.increment(by: count)
-                            junkSinceValid += count
-                        case .malformed(let malformed):
-                            junkSinceValid += malformed.droppedBytes
-                            await processor.reject(malformed, context: context, at: wallClockMillis())
-                        case .frame(let frame):
-                            let action = await processor.process(
-                                frame, context: context, reassembler: &reassembler, now: now, wallMillis: wallClockMillis())
-                            switch action {
-                            case .refused:
-                                junkSinceValid += frame.bytes.count
-                            case .accepted(let reply):
-                                junkSinceValid = 0
-                                lastValid.withLockedValue { $0 = now }
-                                if let reply {
-                                    await window.acquire()
-                                    answerQueue.yield(Task { reply })
-                                }
-                            case .upload(let ingest, let answer):
-                                junkSinceValid = 0
-                                lastValid.withLockedValue { $0 = now }
-                                await window.acquire()
-                                let processor = processor, logger = logger
-                                answerQueue.yield(Task { await processor.commitAndAnswer(ingest, answer: answer, logger: logger) })
-                            case .close(let reason):
-                                logger.info("closing connection", metadata: ["reason": "\(reason)"])
-                                break loop
-                            }
-                        }
-                        if junkSinceValid > settings.junkBytesLimit {
-                            logger.info("closing: \(junkSinceValid) bytes without a valid frame")
+                defer {
+                    if !state.attached.isEmpty { Task { await processor.sessions.detach(connection: name) } }
+                }
+                loop: for try await event in inbound.cancelOnGracefulShutdown() {
+                    let now = monotonicSeconds()
+                    switch event {
+                    case .junk(let count):
+                        metrics.junkBytes.increment(by: count)
+                        junkSinceValid += count
+                    case .malformed(let malformed):
+                        junkSinceValid += malformed.droppedBytes
+                        processor.reject(malformed, context: context, at: wallClockMillis())
+                    case .frame(let frame):
+                        let action = await processor.process(
+                            frame, context: context, state: &state, now: now, wallMillis: wallClockMillis())
+                        switch action {
+                        case .refused:
+                            junkSinceValid += frame.bytes.count
+                        case .accepted(let reply):
+                            junkSinceValid = 0
+                            lastValid.withLockedValue { $0 = now }
+                            if let reply { answers.fulfil(await answers.reserve(), with: reply) }
+                        case .upload(let ingest, let answer):
+                            junkSinceValid = 0
+                            lastValid.withLockedValue { $0 = now }
+                            let ticket = await answers.reserve()
+                            await processor.commitThenAnswer(ingest, answer: answer, ticket: ticket, answers: answers, logger: logger)
+                        case .close(let reason):
+                            logger.info("closing connection", metadata: ["reason": "\(reason)"])
                             break loop
                         }
-                        if reassembler.pendingCount > 0 {
-                            processor.expireSplits(&reassembler, now: now, logger: logger)
-                        }
                     }
-                    answerQueue.finish()
-                    try await group.waitForAll()
+                    if junkSinceValid > settings.junkBytesLimit {
+                        logger.info("closing: \(junkSinceValid) bytes without a valid frame")
+                        break loop
+                    }
+                    if state.reassembler.pendingCount > 0 {
+                        processor.expireSplits(&state.reassembler, now: now, logger: logger)
+                    }
                 }
+                // Answer what is committed (or fails) before the channel closes.
+                await answers.drain()
             }
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
     }
 
-}
-
-/// Bounds how many answers a connection may have waiting for their commits.
-actor AnswerWindow {
-    private let limit: Int
-    private var inUse = 0
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    private var closed = false
-
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    func acquire() async {
-        if closed { return }
-        if inUse < limit {
-            inUse += 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        if waiters.isEmpty {
-            inUse = max(0, inUse - 1)
-        } else {
-            waiters.removeFirst().resume()
-        }
-    }
-
-    /// No more answers will be written: nobody waits for a slot any more.
-    func close() {
-        closed = true
-        for waiter in waiters { waiter.resume() }
-        waiters.removeAll()
-    }
 }
 
 /// Seconds on a monotonic clock.

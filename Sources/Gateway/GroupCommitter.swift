@@ -1,14 +1,18 @@
 import Logging
 import Metrics
+import NIOConcurrencyHelpers
 import Store
 
 /// Batches what all connections hand in and commits it in one transaction, by size or after a
-/// few milliseconds, whichever comes first. A frame's submitter is resumed only after the
-/// commit that holds it, so the connection acknowledges only durable data.
+/// few milliseconds, whichever comes first. A frame's completion runs only after the commit
+/// that holds it, so the connection acknowledges only durable data.
 ///
-/// The queue is bounded: when it is full, `submit` waits, the connection stops reading its
-/// socket, and TCP pushes back on the device. Nothing queues without bound.
-public actor GroupCommitter {
+/// Handing in is a short critical section, not an actor hop: at tens of thousands of frames
+/// a second the queue must cost less than the frame. The queue is bounded: when it is full,
+/// `enqueue` waits, the connection stops reading its socket, and TCP pushes back on the
+/// device. Nothing queues without bound. Device "seen" events are coalesced per device and
+/// batch (the store keeps only the latest anyway).
+public final class GroupCommitter: Sendable {
     public struct Settings: Sendable {
         public var maxFrames: Int
         public var maxDelayMillis: Int
@@ -21,18 +25,45 @@ public actor GroupCommitter {
         }
     }
 
+    /// Runs after the commit that holds a frame: its outcome, or the error that failed the commit.
+    public typealias Completion = @Sendable (Result<FrameOutcome, any Error>) -> Void
+
+    private struct Pending {
+        var frame: IngestFrame
+        var completion: Completion?
+    }
+
+    private enum Admission {
+        case queued(CheckedContinuation<Void, Never>?)
+        case full
+        case stopped
+    }
+
+    private struct State {
+        var frames: [Pending] = []
+        var rejects: [RejectRecord] = []
+        /// Command answers, in arrival order.
+        var answers: [DeviceEvent] = []
+        /// The latest "seen" event per device since the last commit.
+        var seen: [String: DeviceEvent] = [:]
+        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+        var workWaiter: CheckedContinuation<Void, Never>?
+        var stopping = false
+        var stopped = false
+
+        var isEmpty: Bool { frames.isEmpty && rejects.isEmpty && answers.isEmpty && seen.isEmpty }
+
+        mutating func takeWorkWaiter() -> CheckedContinuation<Void, Never>? {
+            defer { workWaiter = nil }
+            return workWaiter
+        }
+    }
+
     private let store: any MonitoringStore
     private let settings: Settings
     private let logger: Logger
     private let metrics: GatewayMetrics
-
-    private var frames: [(IngestFrame, CheckedContinuation<FrameOutcome, any Error>?)] = []
-    private var rejects: [RejectRecord] = []
-    private var events: [DeviceEvent] = []
-    private var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-    private var workWaiter: CheckedContinuation<Void, Never>?
-    private var stopping = false
-    private var stopped = false
+    private let state = NIOLockedValueBox(State())
 
     /// Called after each successful commit with the frames that stored something new (not
     /// resends), e.g. so compliance can evaluate the periods they touch. Must be cheap.
@@ -49,80 +80,120 @@ public actor GroupCommitter {
         self.metrics = metrics
     }
 
-    /// Hands in an accepted upload and waits until it is committed.
-    public func submit(_ frame: IngestFrame) async throws -> FrameOutcome {
-        while frames.count >= settings.capacity && !stopped {
-            await withCheckedContinuation { spaceWaiters.append($0) }
+    /// Hands in an accepted upload; waits only while the queue is full. `completion` runs after
+    /// the commit that holds the frame (nil: nobody waits for it, e.g. no answer was asked for).
+    /// - Throws: ``StoreError`` when the gateway is shutting down and no longer stores frames.
+    public func enqueue(_ frame: IngestFrame, completion: Completion? = nil) async throws {
+        while true {
+            let admitted = state.withLockedValue { state -> Admission in
+                if state.stopped { return .stopped }
+                guard state.frames.count < settings.capacity else { return .full }
+                state.frames.append(Pending(frame: frame, completion: completion))
+                return .queued(state.takeWorkWaiter())
+            }
+            switch admitted {
+            case .stopped:
+                throw StoreError(operation: "storing a frame", reason: "the gateway is shutting down", remedy: "the device will resend it after reconnecting")
+            case .queued(let worker):
+                worker?.resume()
+                return
+            case .full:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let full = state.withLockedValue { state -> Bool in
+                        guard state.frames.count >= settings.capacity && !state.stopped else { return false }
+                        state.spaceWaiters.append(continuation)
+                        return true
+                    }
+                    if !full { continuation.resume() }
+                }
+            }
         }
-        guard !stopped else {
-            throw StoreError(operation: "storing a frame", reason: "the gateway is shutting down", remedy: "the device will resend it after reconnecting")
-        }
-        return try await withCheckedThrowingContinuation { continuation in
-            frames.append((frame, continuation))
-            wake()
-        }
-    }
-
-    /// Hands in an upload that wants no answer: waits only for room in the queue, not for the
-    /// commit, so a device that does not ask for acknowledgements is not slowed by them.
-    public func enqueue(_ frame: IngestFrame) async throws {
-        while frames.count >= settings.capacity && !stopped {
-            await withCheckedContinuation { spaceWaiters.append($0) }
-        }
-        guard !stopped else {
-            throw StoreError(operation: "storing a frame", reason: "the gateway is shutting down", remedy: "the device will resend it after reconnecting")
-        }
-        frames.append((frame, nil))
-        wake()
     }
 
     /// Hands in a reject; it is written with the next batch.
     public func record(_ reject: RejectRecord) {
-        guard !stopped else { return }
-        if rejects.count < settings.capacity { rejects.append(reject) } else { metrics.rejectsDropped.increment() }
-        wake()
+        let accepted = state.withLockedValue { state -> Bool? in
+            guard !state.stopped else { return nil }
+            guard state.rejects.count < settings.capacity else { return false }
+            state.rejects.append(reject)
+            return true
+        }
+        if accepted == false { metrics.rejectsDropped.increment() }
+        if accepted == true { wake() }
     }
 
     /// Hands in a device event; it is written with the next batch.
     public func record(_ event: DeviceEvent) {
-        guard !stopped else { return }
-        if events.count < settings.capacity { events.append(event) }
-        wake()
+        let accepted = state.withLockedValue { state -> Bool in
+            guard !state.stopped else { return false }
+            switch event.kind {
+            case .seen:
+                var latest = event
+                if let earlier = state.seen[event.mn] {
+                    let (newer, older) = earlier.atMillis > event.atMillis ? (earlier, event) : (event, earlier)
+                    latest = newer
+                    latest.qn = newer.qn ?? older.qn
+                }
+                state.seen[event.mn] = latest
+                return true
+            case .commandAnswer:
+                guard state.answers.count < settings.capacity else { return false }
+                state.answers.append(event)
+                return true
+            }
+        }
+        if accepted { wake() }
     }
 
     /// Commits batches until `finish()` is called and everything handed in is written.
     public func run() async {
         while true {
-            if frames.isEmpty && rejects.isEmpty && events.isEmpty {
-                if stopping { break }
-                await withCheckedContinuation { workWaiter = $0 }
+            let next = state.withLockedValue { state -> (empty: Bool, stopping: Bool, full: Bool) in
+                (state.isEmpty, state.stopping, state.frames.count >= settings.maxFrames)
+            }
+            if next.empty {
+                if next.stopping { break }
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let idle = state.withLockedValue { state -> Bool in
+                        guard state.isEmpty && !state.stopping else { return false }
+                        state.workWaiter = continuation
+                        return true
+                    }
+                    if !idle { continuation.resume() }
+                }
                 continue
             }
-            if frames.count < settings.maxFrames && settings.maxDelayMillis > 0 && !stopping {
+            if !next.full && settings.maxDelayMillis > 0 && !next.stopping {
                 try? await Task.sleep(for: .milliseconds(settings.maxDelayMillis))
             }
             await commitOnce()
         }
-        stopped = true
-        for waiter in spaceWaiters { waiter.resume() }
-        spaceWaiters.removeAll()
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            state.stopped = true
+            defer { state.spaceWaiters.removeAll() }
+            return state.spaceWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Asks `run()` to write what is queued and return.
     public func finish() {
-        stopping = true
+        state.withLockedValue { $0.stopping = true }
         wake()
     }
 
     private func commitOnce() async {
-        let take = min(frames.count, settings.maxFrames)
-        let batchFrames = Array(frames.prefix(take))
-        frames.removeFirst(take)
-        let batch = WriteBatch(frames: batchFrames.map(\.0), rejects: rejects, events: events)
-        rejects.removeAll(keepingCapacity: true)
-        events.removeAll(keepingCapacity: true)
-        let waiters = spaceWaiters
-        spaceWaiters.removeAll()
+        let (pending, batch, waiters) = state.withLockedValue { state -> ([Pending], WriteBatch, [CheckedContinuation<Void, Never>]) in
+            let take = min(state.frames.count, settings.maxFrames)
+            let pending = Array(state.frames.prefix(take))
+            state.frames.removeFirst(take)
+            let batch = WriteBatch(frames: pending.map(\.frame), rejects: state.rejects, events: state.answers + state.seen.values)
+            state.rejects.removeAll(keepingCapacity: true)
+            state.answers.removeAll(keepingCapacity: true)
+            state.seen.removeAll(keepingCapacity: true)
+            defer { state.spaceWaiters.removeAll() }
+            return (pending, batch, state.spaceWaiters)
+        }
         for waiter in waiters { waiter.resume() }
 
         let started = ContinuousClock.now
@@ -132,8 +203,8 @@ public actor GroupCommitter {
             metrics.batchFrames.record(batch.frames.count)
             metrics.readingsStored.increment(by: outcome.frames.reduce(0) { $0 + $1.inserted })
             metrics.readingConflicts.increment(by: outcome.conflicts.count)
-            for (index, entry) in batchFrames.enumerated() {
-                entry.1?.resume(returning: index < outcome.frames.count ? outcome.frames[index] : FrameOutcome())
+            for (index, entry) in pending.enumerated() {
+                entry.completion?(.success(index < outcome.frames.count ? outcome.frames[index] : FrameOutcome()))
             }
             if let onCommitted {
                 let fresh = batch.frames.indices.filter { $0 < outcome.frames.count && outcome.frames[$0].inserted > 0 }
@@ -144,15 +215,12 @@ public actor GroupCommitter {
                 "frames": "\(batch.frames.count)", "rejects": "\(batch.rejects.count)", "error": "\(error)",
             ])
             metrics.commitFailures.increment()
-            for entry in batchFrames { entry.1?.resume(throwing: error) }
+            for entry in pending { entry.completion?(.failure(error)) }
         }
     }
 
     private func wake() {
-        if let waiter = workWaiter {
-            workWaiter = nil
-            waiter.resume()
-        }
+        state.withLockedValue { $0.takeWorkWaiter() }?.resume()
     }
 }
 

@@ -14,7 +14,7 @@ public struct CommitterService: Service {
         await withGracefulShutdownHandler {
             await committer.run()
         } onGracefulShutdown: {
-            Task { await committer.finish() }
+            committer.finish()
         }
     }
 }

@@ -1,4 +1,5 @@
 import HJ212
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Which connection holds each device, so the platform can send it commands, and which
@@ -14,27 +15,39 @@ public actor SessionRegistry {
 
     private struct Session {
         var connection: String
-        var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        var channel: any Channel
         var edition: Edition
         var st: String
         var password: String
     }
 
     private var sessions: [String: Session] = [:]
+    /// The devices each connection speaks for (a logger may relay several MNs).
+    private var devicesByConnection: [String: Set<String>] = [:]
     private var commands: [String: CommandRecord] = [:]
     private var historyWindows: [String: [(cn: String, begin: LocalDateTime, end: LocalDateTime, expires: ContinuousClock.Instant)]] = [:]
+    /// The devices with a history request pending, readable without a hop onto the actor: every
+    /// upload asks, and almost always the answer is no.
+    private nonisolated let devicesWithHistoryPending = NIOLockedValueBox(Set<String>())
 
     public init() {}
 
-    /// Notes that `mn` speaks on `connection` (called on its frames).
-    func attach(mn: String, connection: String, writer: NIOAsyncChannelOutboundWriter<ByteBuffer>, edition: Edition, st: String, password: String) {
-        if let existing = sessions[mn], existing.connection == connection { return }
-        sessions[mn] = Session(connection: connection, writer: writer, edition: edition, st: st, password: password)
+    /// Notes that `mn` speaks on `connection` (called on its first frame there).
+    func attach(mn: String, connection: String, channel: any Channel, edition: Edition, st: String, password: String) {
+        if let existing = sessions[mn] {
+            if existing.connection == connection { return }
+            devicesByConnection[existing.connection]?.remove(mn)
+        }
+        sessions[mn] = Session(connection: connection, channel: channel, edition: edition, st: st, password: password)
+        devicesByConnection[connection, default: []].insert(mn)
     }
 
     /// Forgets the devices of a closed connection.
     func detach(connection: String) {
-        sessions = sessions.filter { $0.value.connection != connection }
+        guard let devices = devicesByConnection.removeValue(forKey: connection) else { return }
+        for mn in devices where sessions[mn]?.connection == connection {
+            sessions[mn] = nil
+        }
     }
 
     /// The devices connected now.
@@ -47,9 +60,10 @@ public actor SessionRegistry {
         commands[qn] = CommandRecord(mn: mn, qn: qn, command: command, answers: [])
         if case .history(let kind, let begin, let end) = command {
             historyWindows[mn, default: []].append((kind.cn, begin, end, .now + .seconds(600)))
+            devicesWithHistoryPending.withLockedValue { _ = $0.insert(mn) }
         }
         do {
-            try await session.writer.write(ByteBuffer(bytes: packet.encode()))
+            try await session.channel.writeAndFlush(ByteBuffer(bytes: packet.encode()))
             return true
         } catch {
             return false
@@ -61,7 +75,20 @@ public actor SessionRegistry {
         guard let qn, var record = commands[qn] else { return }
         record.answers.append("\(cn) \(detail)")
         commands[qn] = record
-        if cn == "9012" { historyWindows[mn]?.removeAll { $0.cn == record.command.cn } }
+        if cn == "9012" {
+            historyWindows[mn]?.removeAll { $0.cn == record.command.cn }
+            if historyWindows[mn]?.isEmpty ?? true { forgetHistory(of: mn) }
+        }
+    }
+
+    private func forgetHistory(of mn: String) {
+        historyWindows[mn] = nil
+        devicesWithHistoryPending.withLockedValue { _ = $0.remove(mn) }
+    }
+
+    /// Whether a device may have a history request pending (cheap, no hop onto the actor).
+    nonisolated func mayHaveHistoryPending(_ mn: String) -> Bool {
+        devicesWithHistoryPending.withLockedValue { !$0.isEmpty && $0.contains(mn) }
     }
 
     /// A command's answers so far.
@@ -72,6 +99,10 @@ public actor SessionRegistry {
         guard var windows = historyWindows[mn], !windows.isEmpty else { return false }
         let now = ContinuousClock.now
         windows.removeAll { $0.expires < now }
+        if windows.isEmpty {
+            forgetHistory(of: mn)
+            return false
+        }
         historyWindows[mn] = windows
         return windows.contains { $0.cn == cn && $0.begin <= dataTime && dataTime <= $0.end }
     }

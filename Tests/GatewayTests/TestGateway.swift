@@ -58,7 +58,7 @@ final class TestGateway: Sendable {
 
     func stop() async {
         for task in tasks { task.cancel() }
-        await committer.finish()
+        committer.finish()
         try? await store.close()
         try? FileManager.default.removeItem(at: directory)
     }

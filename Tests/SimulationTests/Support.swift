@@ -52,7 +52,7 @@ final class SimTestGateway: Sendable {
 
     func stop() async {
         for task in tasks { task.cancel() }
-        await committer.finish()
+        committer.finish()
         try? await store.close()
         try? FileManager.default.removeItem(at: directory)
     }
