@@ -44,6 +44,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's malloc_trim, for giving memory back after a burst of uploads.
+        .systemLibrary(name: "CMalloc"),
         // The protocol editions' code tables (protocols/*.tsv), shipped as package resources.
         .target(
             name: "HJ212Tables",
@@ -97,7 +99,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "HJ212", "Store", "LocalTime",
+                "CMalloc", "HJ212", "Store", "LocalTime",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

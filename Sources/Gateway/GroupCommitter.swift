@@ -50,6 +50,9 @@ public final class GroupCommitter: Sendable {
         var workWaiter: CheckedContinuation<Void, Never>?
         var stopping = false
         var stopped = false
+        /// Frames committed since memory was last trimmed, and when that was.
+        var committedSinceTrim = 0
+        var lastTrim = ContinuousClock.now
 
         var isEmpty: Bool { frames.isEmpty && rejects.isEmpty && answers.isEmpty && seen.isEmpty }
 
@@ -153,6 +156,7 @@ public final class GroupCommitter: Sendable {
             }
             if next.empty {
                 if next.stopping { break }
+                trimAfterBurst()
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let idle = state.withLockedValue { state -> Bool in
                         guard state.isEmpty && !state.stopping else { return false }
@@ -185,6 +189,7 @@ public final class GroupCommitter: Sendable {
     private func commitOnce() async {
         let (pending, batch, waiters) = state.withLockedValue { state -> ([Pending], WriteBatch, [CheckedContinuation<Void, Never>]) in
             let take = min(state.frames.count, settings.maxFrames)
+            state.committedSinceTrim += take
             let pending = Array(state.frames.prefix(take))
             state.frames.removeFirst(take)
             let batch = WriteBatch(frames: pending.map(\.frame), rejects: state.rejects, events: state.answers + state.seen.values)
@@ -217,6 +222,17 @@ public final class GroupCommitter: Sendable {
             metrics.commitFailures.increment()
             for entry in pending { entry.completion?(.failure(error)) }
         }
+    }
+
+    /// Trims the heap in the background when the queue has just run empty after a burst.
+    private func trimAfterBurst() {
+        let due = state.withLockedValue { state -> Bool in
+            guard state.committedSinceTrim >= MemoryTrimmer.burstFrames, ContinuousClock.now - state.lastTrim > .seconds(1) else { return false }
+            state.committedSinceTrim = 0
+            state.lastTrim = .now
+            return true
+        }
+        if due { Task.detached(priority: .background) { MemoryTrimmer.trim() } }
     }
 
     private func wake() {

@@ -1,0 +1,20 @@
+#if os(Linux)
+import CMalloc
+#endif
+
+/// Gives the heap pages freed after a burst back to the operating system.
+///
+/// glibc keeps freed memory in its arenas for reuse, so after thousands of devices upload at
+/// once (a reconnect storm, the top of the hour) the gateway's resident memory would stay at
+/// the burst's peak while it idles. The committer calls `trimAfterBurst` when its queue runs
+/// empty after many frames; the trim runs off the commit path, at most once a second.
+enum MemoryTrimmer {
+    /// Frames committed since the last trim that make a burst worth trimming after.
+    static let burstFrames = 1_000
+
+    static func trim() {
+        #if os(Linux)
+        _ = malloc_trim(0)
+        #endif
+    }
+}
