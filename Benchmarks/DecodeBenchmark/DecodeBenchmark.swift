@@ -19,9 +19,10 @@ struct DecodeBenchmark {
         let key = SM4Key(hex: "30303030303030303030303030303030")!
 
         let minute = corpus(kind: .minuteGas, megabytes: megabytes, key: key)
-        let realtime = corpus(kind: .realtimeWater, megabytes: only == nil || only == "real" ? megabytes : 0, key: key)
-        let old = corpus(kind: .edition2005, megabytes: only == nil || only == "2005" ? megabytes : 0, key: key)
-        let plainMix = interleave([minute, realtime, old], megabytes: only == nil || only == "plain" || only == "framing" ? megabytes : 0)
+        let mixed = only == nil || only == "plain" || only == "framing"
+        let realtime = corpus(kind: .realtimeWater, megabytes: mixed || only == "real" ? megabytes : 0, key: key)
+        let old = corpus(kind: .edition2005, megabytes: mixed || only == "2005" ? megabytes : 0, key: key)
+        let plainMix = interleave([minute, realtime, old], megabytes: mixed ? megabytes : 0)
         let encrypted = corpus(kind: .encrypted2025, megabytes: only == nil || only == "encrypted" ? max(4, megabytes / 4) : 0, key: key)
 
         print("hj212 decode benchmark (release build, one core, best of \(repeats))")
