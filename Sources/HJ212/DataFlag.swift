@@ -87,4 +87,20 @@ extension DataFlag {
         default: self = .unknown(String(decoding: [byte], as: UTF8.self))
         }
     }
+
+    /// The letter of a flag the standard defines, as a byte; nil for `.unknown`.
+    var knownLetter: UInt8? {
+        switch self {
+        case .normal: UInt8(ascii: "N")
+        case .stopped: UInt8(ascii: "F")
+        case .maintenance: UInt8(ascii: "M")
+        case .manual: UInt8(ascii: "S")
+        case .fault: UInt8(ascii: "D")
+        case .calibration: UInt8(ascii: "C")
+        case .overRange: UInt8(ascii: "T")
+        case .communication: UInt8(ascii: "B")
+        case .powerFailure: UInt8(ascii: "P")
+        case .unknown: nil
+        }
+    }
 }

@@ -43,32 +43,111 @@ enum FastContentReader {
         byte < 64 && (mask >> UInt64(byte)) & 1 != 0
     }
 
+    /// Per-code state while the area is scanned: where the code sits, which values and flag were seen.
+    struct Slot {
+        var start: Int
+        var length: Int
+        /// The code's bytes as a word (`ByteWords`), for codes of up to 8 bytes.
+        var word: UInt64
+        var present: UInt16
+        var flag: UInt8
+    }
+
+    /// Codes read with buffers on the stack (each under the 1 KiB the stack allocator takes); a
+    /// frame with more codes is read again with buffers on the heap, up to `maximumSlots`.
+    static let stackSlots = 12
+    static let maximumSlots = 128
+
+    enum Outcome {
+        case content(DataContent)
+        case fallback
+        case tooManyCodes
+    }
+
+    /// What a `code-Suffix` item holds: a numeric field (0...9, `Reading.NumericField`), the flag,
+    /// or something this reader leaves to the general one.
+    static let flagField: UInt8 = 10
+    static let noField: UInt8 = 255
+
+    /// The field for a suffix given as a word (`ByteWords`, zero-padded).
+    @inline(__always)
+    static func field(suffix word: UInt64) -> UInt8 {
+        switch word {
+        case 0x64_7452: 0 // Rtd
+        case 0x6E_694D: 1 // Min
+        case 0x67_7641: 2 // Avg
+        case 0x78_614D: 3 // Max
+        case 0x75_6F43: 4 // Cou
+        case 0x64_7452_735A: 5 // ZsRtd
+        case 0x6E_694D_735A: 6 // ZsMin
+        case 0x67_7641_735A: 7 // ZsAvg
+        case 0x78_614D_735A: 8 // ZsMax
+        case 0x6776_4177_6152: 9 // RawAvg
+        case 0x6761_6C46: flagField // Flag
+        default: noField // EFlag, SampleTime, other suffixes: the general reader keeps them
+        }
+    }
+
     static func read(
         _ bytes: UnsafeRawBufferPointer, header: Header, edition: Edition, tables: CodeTables
     ) -> DataContent? {
         let count = bytes.count
-        var content = DataContent(kind: header.cn.flatMap(DataKind.init(cn:)))
-        guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return content }
-        let mapCodes = edition == .hj2005
+        let kind = header.cn.flatMap(DataKind.init(cn:))
+        guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return DataContent(kind: kind) }
         let medium: String? = switch header.st {
         case "31": "gas"
         case "32": "water"
         default: nil
         }
-        let slots = 32
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: slots * 2) { codes -> DataContent? in
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: slots * 10) { values -> DataContent? in
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: slots) { masks -> DataContent? in
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: slots) { flags -> DataContent? in
-            // codes[2s] = start, codes[2s+1] = length of slot s's code in the bytes.
-            var used = 0
-            var current = -1
-            var currentStart = 0, currentLength = 0
-            var group = 0
-            var index = 0
-            while index < count {
+        let mapCodes = edition == .hj2005
+        let outcome = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
+                scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
+                     mapCodes: mapCodes, medium: medium, tables: tables)
+            }
+        }
+        switch outcome {
+        case .content(let content): return content
+        case .fallback: return nil
+        case .tooManyCodes:
+            let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
+            let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
+            defer {
+                slots.deallocate()
+                values.deallocate()
+            }
+            let retried = scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
+                               mapCodes: mapCodes, medium: medium, tables: tables)
+            if case .content(let content) = retried { return content }
+            return nil
+        }
+    }
+
+    private static func scan(
+        _ p: UnsafePointer<UInt8>, _ count: Int, kind: DataKind?, slots: UnsafeMutablePointer<Slot>,
+        values: UnsafeMutablePointer<Double>, capacity: Int, mapCodes: Bool, medium: String?, tables: CodeTables
+    ) -> Outcome {
+        var content = DataContent(kind: kind)
+        var used = 0
+        var current = -1
+        // The current code and its "-" as a word and mask (codes of up to 7 bytes; mask 0 otherwise).
+        var currentKey: UInt64 = 0, currentMask: UInt64 = 0, currentLength = 0
+        var group = 0
+        var index = 0
+        while index < count {
+            let keyStart = index
+            var field = noField
+            // The common item: the same code as the one before, and a known suffix.
+            if currentMask != 0 && keyStart + 16 <= count && ByteWords.load(p, keyStart) & currentMask == currentKey {
+                let suffix = ByteWords.load(p, keyStart + currentLength + 1)
+                let length = ByteWords.firstIndex(of: equals, in: suffix)
+                if length >= 3 && length <= 6 {
+                    field = Self.field(suffix: suffix & ByteWords.prefixMask(length))
+                    if field != noField { index = keyStart + currentLength + length + 2 }
+                }
+            }
+            if field == noField {
                 // Key, noting the first dash.
-                let keyStart = index
                 var dash = -1
                 while index < count {
                     let byte = p[index]
@@ -81,142 +160,136 @@ enum FastContentReader {
                     }
                     index += 1
                 }
-                guard index < count, p[index] == equals, index > keyStart else { return nil }
+                guard index < count, p[index] == equals, index > keyStart else { return .fallback }
                 let keyEnd = index
                 index += 1
-                let valueStart = index
 
                 if dash > keyStart && dash + 1 < keyEnd {
                     // code-Suffix: find or start the slot.
                     let codeLength = dash - keyStart
-                    if current < 0 || codeLength != currentLength || !same(p, keyStart, currentStart, codeLength) {
-                        current = -1
-                        for slot in 0..<used where codes[2 * slot + 1] == codeLength && same(p, keyStart, codes[2 * slot], codeLength) {
-                            current = slot
-                            break
-                        }
-                        if current < 0 {
-                            guard used < slots else { return nil }
-                            current = used
-                            codes[2 * current] = keyStart
-                            codes[2 * current + 1] = codeLength
-                            masks[current] = 0
-                            flags[current] = 0
-                            used += 1
-                        }
-                        currentStart = keyStart
+                    let word = codeLength <= 8 ? ByteWords.word(p, keyStart, codeLength, count: count) : 0
+                    current = -1
+                    for slot in 0..<used where slots[slot].length == codeLength && slots[slot].word == word
+                        && (codeLength <= 8 || same(p, keyStart, slots[slot].start, codeLength)) {
+                        current = slot
+                        break
+                    }
+                    if current < 0 {
+                        guard used < capacity else { return capacity < maximumSlots ? .tooManyCodes : .fallback }
+                        current = used
+                        slots[current] = Slot(start: keyStart, length: codeLength, word: word, present: 0, flag: 0)
+                        (values + current * 10).initialize(repeating: 0, count: 10)
+                        used += 1
+                    }
+                    if codeLength <= 7 {
                         currentLength = codeLength
-                    }
-                    // The suffix, packed into an integer.
-                    let suffixLength = keyEnd - dash - 1
-                    var packed: UInt64 = 0
-                    if suffixLength <= 8 {
-                        for offset in (dash + 1)..<keyEnd { packed = packed << 8 | UInt64(p[offset]) }
-                    }
-                    let field: UInt8
-                    switch packed {
-                    case 0x527464: field = 0
-                    case 0x4D696E: field = 1
-                    case 0x417667: field = 2
-                    case 0x4D6178: field = 3
-                    case 0x436F75: field = 4
-                    case 0x5A73527464: field = 5
-                    case 0x5A734D696E: field = 6
-                    case 0x5A73417667: field = 7
-                    case 0x5A734D6178: field = 8
-                    case 0x526177417667: field = 9
-                    case 0x466C6167: field = 100 // Flag
-                    default: return nil // EFlag, SampleTime, other suffixes: the general reader keeps them
-                    }
-                    if field < 10 {
-                        // A plain decimal, parsed as it is scanned.
-                        var negative = false
-                        if index < count && (p[index] == dashByte || p[index] == UInt8(ascii: "+")) {
-                            negative = p[index] == dashByte
-                            index += 1
-                        }
-                        var mantissa: UInt64 = 0
-                        var digits = 0
-                        var fraction = 0
-                        while index < count {
-                            let digit = p[index] &- 0x30
-                            if digit > 9 { break }
-                            mantissa = mantissa &* 10 &+ UInt64(digit)
-                            digits += 1
-                            index += 1
-                        }
-                        if index < count && p[index] == dot {
-                            index += 1
-                            while index < count {
-                                let digit = p[index] &- 0x30
-                                if digit > 9 { break }
-                                mantissa = mantissa &* 10 &+ UInt64(digit)
-                                digits += 1
-                                fraction += 1
-                                index += 1
-                            }
-                        }
-                        let bit = UInt16(1) << field
-                        guard digits > 0, digits <= 19, mantissa < 1 << 53, fraction <= 22,
-                              index == count || p[index] == semicolon || p[index] == comma,
-                              masks[current] & bit == 0
-                        else { return nil }
-                        let value = Double(mantissa) / powers(fraction)
-                        values[current * 10 + Int(field)] = negative ? -value : value
-                        masks[current] |= bit
+                        currentMask = ByteWords.prefixMask(codeLength + 1)
+                        currentKey = word | UInt64(dashByte) << UInt64(codeLength * 8)
                     } else {
-                        // A one-letter flag.
-                        guard index + 1 <= count, flags[current] == 0 else { return nil }
-                        let letter = p[index]
-                        index += 1
-                        guard letter > 0x20, letter != semicolon, letter != comma,
-                              index == count || p[index] == semicolon || p[index] == comma
-                        else { return nil }
-                        flags[current] = letter
+                        currentMask = 0
                     }
+                    let suffixLength = keyEnd - dash - 1
+                    if suffixLength <= 8 { field = Self.field(suffix: ByteWords.word(p, dash + 1, suffixLength, count: count)) }
+                    guard field != noField else { return .fallback }
                 } else {
+                    let valueStart = index
                     while index < count && !special(p[index], valueSpecial) { index += 1 }
-                    guard index == count || p[index] == semicolon || p[index] == comma else { return nil }
-                    let key = String(decoding: UnsafeRawBufferPointer(start: p + keyStart, count: keyEnd - keyStart), as: UTF8.self)
-                    let value = String(decoding: UnsafeRawBufferPointer(start: p + valueStart, count: index - valueStart), as: UTF8.self)
-                    switch key {
-                    case "DataTime":
-                        guard content.dataTimeText == nil, let time = LocalDateTime(hj212: value) else { return nil }
-                        content.dataTimeText = value
+                    guard index == count || p[index] == semicolon || p[index] == comma else { return .fallback }
+                    let value = UnsafeRawBufferPointer(start: p + valueStart, count: index - valueStart)
+                    if keyEnd - keyStart == 8 && ByteWords.word(p, keyStart, 8, count: count) == dataTimeKey {
+                        guard content.dataTimeText == nil, let time = LocalDateTime(hj212Bytes: value) else { return .fallback }
+                        content.dataTimeText = String(decoding: value, as: UTF8.self)
                         content.dataTime = time
-                    case "PolId", "PNUM", "PNO", "Flag":
-                        return nil
-                    default:
-                        content.fields.append(CPItem(key: key, value: value, group: group))
+                    } else {
+                        let key = String(decoding: UnsafeRawBufferPointer(start: p + keyStart, count: keyEnd - keyStart), as: UTF8.self)
+                        switch key {
+                        case "PolId", "PNUM", "PNO", "Flag":
+                            return .fallback
+                        default:
+                            content.fields.append(CPItem(key: key, value: String(decoding: value, as: UTF8.self), group: group))
+                        }
                     }
                     // A named item ends the current reading's run.
                     current = -1
-                }
-                if index < count {
-                    if p[index] == semicolon { group += 1 }
-                    index += 1
-                    guard index < count else { return nil } // a trailing separator: let the general reader note it
+                    currentMask = 0
+                    if index < count {
+                        if p[index] == semicolon { group += 1 }
+                        index += 1
+                        guard index < count else { return .fallback } // a trailing separator: let the general reader note it
+                    }
+                    continue
                 }
             }
-            if content.dataTimeText == nil, used > 0, content.kind?.isMeasurement == true { return nil }
-            var readings: [Reading] = []
-            readings.reserveCapacity(used)
+            if field < 10 {
+                // A plain decimal, parsed as it is scanned.
+                var negative = false
+                if index < count && (p[index] == dashByte || p[index] == UInt8(ascii: "+")) {
+                    negative = p[index] == dashByte
+                    index += 1
+                }
+                var mantissa: UInt64 = 0
+                var digits = 0
+                var fraction = 0
+                while index < count {
+                    let digit = p[index] &- 0x30
+                    if digit > 9 { break }
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
+                    digits += 1
+                    index += 1
+                }
+                if index < count && p[index] == dot {
+                    index += 1
+                    while index < count {
+                        let digit = p[index] &- 0x30
+                        if digit > 9 { break }
+                        mantissa = mantissa &* 10 &+ UInt64(digit)
+                        digits += 1
+                        fraction += 1
+                        index += 1
+                    }
+                }
+                let bit = UInt16(1) << field
+                guard digits > 0, digits <= 19, mantissa < 1 << 53, fraction <= 22,
+                      index == count || p[index] == semicolon || p[index] == comma,
+                      slots[current].present & bit == 0
+                else { return .fallback }
+                let value = Double(mantissa) / powers(fraction)
+                values[current * 10 + Int(field)] = negative ? -value : value
+                slots[current].present |= bit
+            } else {
+                // A one-letter flag.
+                guard index + 1 <= count, slots[current].flag == 0 else { return .fallback }
+                let letter = p[index]
+                index += 1
+                guard letter > 0x20, letter != semicolon, letter != comma,
+                      index == count || p[index] == semicolon || p[index] == comma
+                else { return .fallback }
+                slots[current].flag = letter
+            }
+            if index < count {
+                if p[index] == semicolon { group += 1 }
+                index += 1
+                guard index < count else { return .fallback } // a trailing separator: let the general reader note it
+            }
+        }
+        if content.dataTimeText == nil, used > 0, kind?.isMeasurement == true { return .fallback }
+        content.readings = Array(unsafeUninitializedCapacity: used) { buffer, initialized in
             for slot in 0..<used {
-                let rawCode = String(decoding: UnsafeRawBufferPointer(start: p + codes[2 * slot], count: codes[2 * slot + 1]), as: UTF8.self)
+                let rawCode = String(decoding: UnsafeRawBufferPointer(start: p + slots[slot].start, count: slots[slot].length), as: UTF8.self)
                 var code = rawCode
                 if mapCodes, let mapped = tables.currentCode(for: rawCode, medium: medium) { code = mapped }
-                readings.append(Reading(
+                (buffer.baseAddress! + slot).initialize(to: Reading(
                     code: code, rawCode: rawCode,
-                    values: NumericValues(values.baseAddress! + slot * 10, present: masks[slot]),
-                    flag: flags[slot] != 0 ? DataFlag(byte: flags[slot]) : nil))
+                    values: NumericValues(values + slot * 10, present: slots[slot].present),
+                    flagLetter: slots[slot].flag))
             }
-            content.readings = readings
-            return content
+            initialized = used
         }
-        }
-        }
-        }
+        return .content(content)
     }
+
+    /// "DataTime" as a word (`ByteWords`).
+    private static let dataTimeKey: UInt64 = 0x656D_6954_6174_6144
 
     @inline(__always)
     private static func same(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ length: Int) -> Bool {

@@ -25,17 +25,25 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, Codable, CustomStri
     /// Reads `YYYYMMDDhhmmss` or `YYYYMMDDhhmmsszzz`. Returns nil for anything else,
     /// including impossible dates such as month 13 or 31 April.
     public init?(hj212 text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 14 || bytes.count == 17, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        func number(_ from: Int, _ length: Int) -> Int {
+        let parsed = text.utf8.withContiguousStorageIfAvailable { LocalDateTime(hj212Bytes: UnsafeRawBufferPointer($0)) }
+        guard let time = parsed ?? Array(text.utf8).withUnsafeBytes({ LocalDateTime(hj212Bytes: $0) }) else { return nil }
+        self = time
+    }
+
+    /// Reads `YYYYMMDDhhmmss` or `YYYYMMDDhhmmsszzz` straight from bytes (the decoder's path).
+    init?(hj212Bytes bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        guard count == 14 || count == 17 else { return nil }
+        for byte in bytes where byte &- 0x30 > 9 { return nil }
+        @inline(__always) func number(_ from: Int, _ length: Int) -> Int {
             var value = 0
-            for index in from..<(from + length) { value = value * 10 + Int(bytes[index] - 0x30) }
+            for index in from..<(from + length) { value = value &* 10 &+ Int(bytes[index] &- 0x30) }
             return value
         }
         let candidate = LocalDateTime(
             year: number(0, 4), month: number(4, 2), day: number(6, 2),
             hour: number(8, 2), minute: number(10, 2), second: number(12, 2),
-            millisecond: bytes.count == 17 ? number(14, 3) : nil)
+            millisecond: count == 17 ? number(14, 3) : nil)
         guard candidate.isValid else { return nil }
         self = candidate
     }

@@ -5,11 +5,16 @@ public struct Reading: Sendable, Hashable {
     public var code: String
     /// The code exactly as sent.
     public var rawCode: String
-    /// The instrument (`PolId`) the values belong to, for device information (3020).
-    public var polId: String?
 
     /// The ten standard numeric values, stored compactly (a reading is copied often).
     public var values = NumericValues()
+
+    // Stored without optionals: the compiler copies a struct with optional fields once more
+    // whenever it builds one, and the decoder builds a reading for every code of every frame.
+    /// The flag's letter, 0 for none, or `ReadingExtras.unknownFlag` for a flag kept as text.
+    private var flagByte: UInt8
+    /// The rarely used parts: empty (no allocation) for most readings, else one element.
+    private var extras: [ReadingExtras]
 
     public var rtd: Double? { get { values[.rtd] } set { values[.rtd] = newValue } }
     public var min: Double? { get { values[.min] } set { values[.min] = newValue } }
@@ -21,27 +26,96 @@ public struct Reading: Sendable, Hashable {
     public var zsAvg: Double? { get { values[.zsAvg] } set { values[.zsAvg] = newValue } }
     public var zsMax: Double? { get { values[.zsMax] } set { values[.zsMax] = newValue } }
     public var rawAvg: Double? { get { values[.rawAvg] } set { values[.rawAvg] = newValue } }
-    public var flag: DataFlag?
-    public var eFlag: String?
-    public var sampleTime: String?
+
+    public var flag: DataFlag? {
+        get {
+            switch flagByte {
+            case 0: nil
+            case ReadingExtras.unknownFlag: .unknown(extras.first?.unknownFlag ?? "")
+            default: DataFlag(byte: flagByte)
+            }
+        }
+        set {
+            if let letter = newValue?.knownLetter {
+                flagByte = letter
+            } else if case .unknown(let text)? = newValue {
+                flagByte = ReadingExtras.unknownFlag
+                updateExtras { $0.unknownFlag = text }
+            } else {
+                flagByte = 0
+            }
+        }
+    }
+
+    /// The instrument (`PolId`) the values belong to, for device information (3020).
+    public var polId: String? {
+        get { extras.first?.polId }
+        set { if newValue != nil || !extras.isEmpty { updateExtras { $0.polId = newValue } } }
+    }
+
+    public var eFlag: String? {
+        get { extras.first?.eFlag }
+        set { if newValue != nil || !extras.isEmpty { updateExtras { $0.eFlag = newValue } } }
+    }
+
+    public var sampleTime: String? {
+        get { extras.first?.sampleTime }
+        set { if newValue != nil || !extras.isEmpty { updateExtras { $0.sampleTime = newValue } } }
+    }
+
     /// Every other suffix, in frame order, with its value as sent.
-    public var other: [SuffixValue]
+    public var other: [SuffixValue] {
+        get { extras.first?.other ?? [] }
+        set { if !newValue.isEmpty || !extras.isEmpty { updateExtras { $0.other = newValue } } }
+    }
+
+    private mutating func updateExtras(_ update: (inout ReadingExtras) -> Void) {
+        if extras.isEmpty { extras.append(ReadingExtras()) }
+        update(&extras[0])
+    }
 
     public init(code: String, rawCode: String? = nil, polId: String? = nil) {
         self.code = code
         self.rawCode = rawCode ?? code
-        self.polId = polId
-        other = []
+        flagByte = 0
+        extras = []
+        if let polId { self.polId = polId }
     }
 
     /// A reading with its values already read (the fast reader builds them this way).
+    /// `flagLetter` is the flag's one letter as a byte, 0 for none.
     @inline(__always)
-    init(code: String, rawCode: String, values: NumericValues, flag: DataFlag?) {
+    init(code: String, rawCode: String, values: NumericValues, flagLetter: UInt8) {
         self.code = code
         self.rawCode = rawCode
         self.values = values
-        self.flag = flag
-        other = []
+        flagByte = 0
+        extras = []
+        if flagLetter != 0 {
+            let flag = DataFlag(byte: flagLetter)
+            if flag.knownLetter != nil {
+                flagByte = flagLetter
+            } else {
+                self.flag = flag
+            }
+        }
+    }
+
+    public static func == (lhs: Reading, rhs: Reading) -> Bool {
+        lhs.code == rhs.code && lhs.rawCode == rhs.rawCode && lhs.values == rhs.values && lhs.flag == rhs.flag
+            && lhs.polId == rhs.polId && lhs.eFlag == rhs.eFlag && lhs.sampleTime == rhs.sampleTime
+            && lhs.other == rhs.other
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(rawCode)
+        hasher.combine(values)
+        hasher.combine(flag)
+        hasher.combine(polId)
+        hasher.combine(eFlag)
+        hasher.combine(sampleTime)
+        hasher.combine(other)
     }
 
     /// A suffix and its value as sent.

@@ -105,3 +105,17 @@ struct LocalDateTimeTests {
         #expect([d, b, c, a].sorted() == [a, b, c, d])
     }
 }
+
+@Suite("LocalDateTime from bytes")
+struct LocalDateTimeBytesTests {
+    @Test("the byte reader agrees with the text reader", arguments: [
+        "20240131235959", "20240131235959123", "20240229000000", "20230229000000", "20241301000000",
+        "2024013123595", "202401312359590", "2024013123595a", "", "00000101000000", "99991231235959999",
+        "20240431000000", "2024-1-1 00000", "２0240131235959",
+    ])
+    func agrees(_ text: String) {
+        let fromBytes = Array(text.utf8).withUnsafeBytes { LocalDateTime(hj212Bytes: $0) }
+        #expect(fromBytes == LocalDateTime(hj212: text))
+        #expect(LocalDateTime(hj212: text[...]) == LocalDateTime(hj212: text))
+    }
+}

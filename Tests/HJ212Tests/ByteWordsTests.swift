@@ -1,0 +1,51 @@
+import Testing
+@testable import HJ212
+
+/// Word-at-a-time helpers checked against byte-by-byte answers.
+@Suite("Byte words")
+struct ByteWordsTests {
+    @Test("firstIndex(of:) finds the first matching byte, or 8")
+    func firstIndex() {
+        var rng = SplitMix64(seed: 5)
+        let alphabet: [UInt8] = [0x00, 0x01, 0x3C, 0x3D, 0x3E, 0x7F, 0x80, 0xBD, 0xFF, 0x41]
+        for _ in 0..<20000 {
+            let bytes = (0..<8).map { _ in alphabet.randomElement(using: &rng)! }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+            for target in [UInt8(0x3D), 0x00, 0xFF, 0x80] {
+                #expect(ByteWords.firstIndex(of: target, in: word) == (bytes.firstIndex(of: target) ?? 8), "\(bytes) \(target)")
+            }
+        }
+    }
+
+    @Test("word() packs up to eight bytes, near the end of a buffer too")
+    func words() {
+        let bytes = Array("abcdefghijkl".utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            let p = buffer.baseAddress!
+            for start in 0..<bytes.count {
+                for length in 0...min(8, bytes.count - start) {
+                    var expected: UInt64 = 0
+                    for (shift, byte) in bytes[start..<(start + length)].enumerated() { expected |= UInt64(byte) << UInt64(8 * shift) }
+                    #expect(ByteWords.word(p, start, length, count: bytes.count) == expected)
+                }
+            }
+        }
+        #expect(ByteWords.prefixMask(0) == 0)
+        #expect(ByteWords.prefixMask(3) == 0xFF_FFFF)
+        #expect(ByteWords.prefixMask(8) == UInt64.max)
+    }
+
+    @Test("the fast reader's suffix words name the numeric fields in order, and Flag")
+    func suffixWords() {
+        func word(_ text: String) -> UInt64 {
+            Array(text.utf8).withUnsafeBufferPointer { ByteWords.word($0.baseAddress!, 0, text.utf8.count, count: text.utf8.count) }
+        }
+        for field in Reading.NumericField.allCases {
+            #expect(FastContentReader.field(suffix: word(field.suffix)) == field.rawValue)
+        }
+        #expect(FastContentReader.field(suffix: word("Flag")) == FastContentReader.flagField)
+        for other in ["EFlag", "SampleTime", "rtd", "Rt", "RawAv", ""] {
+            #expect(FastContentReader.field(suffix: word(other)) == FastContentReader.noField)
+        }
+    }
+}

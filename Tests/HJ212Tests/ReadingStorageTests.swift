@@ -1,0 +1,75 @@
+import Testing
+@testable import HJ212
+
+/// `Reading` keeps its flag as a byte and its rare parts out of line; it must behave exactly like
+/// a plain struct of optionals.
+@Suite("Reading storage")
+struct ReadingStorageTests {
+    static let flags: [DataFlag?] = [
+        nil, .normal, .stopped, .maintenance, .manual, .fault, .calibration, .overRange, .communication,
+        .powerFailure, .unknown("K"), .unknown("N"), .unknown(""), .unknown("超"),
+    ]
+
+    @Test("every flag reads back as set, known letters and kept text alike")
+    func flagsRoundTrip() {
+        for flag in Self.flags {
+            var reading = Reading(code: "a21026")
+            reading.flag = flag
+            #expect(reading.flag == flag)
+            reading.flag = nil
+            #expect(reading.flag == nil)
+            #expect(reading == Reading(code: "a21026"))
+        }
+    }
+
+    @Test("the fast reader's one-letter flags are the flags DataFlag(byte:) names")
+    func flagLetters() {
+        for byte in UInt8(0x21)...0x7E {
+            let reading = Reading(code: "a", rawCode: "a", values: NumericValues(), flagLetter: byte)
+            #expect(reading.flag == DataFlag(byte: byte))
+            #expect(reading.flag == DataFlag(rawValue: String(decoding: [byte], as: UTF8.self)))
+        }
+        #expect(Reading(code: "a", rawCode: "a", values: NumericValues(), flagLetter: 0).flag == nil)
+    }
+
+    @Test("rare parts: set, cleared, compared and hashed by value")
+    func rareParts() {
+        var reading = Reading(code: "a21026", polId: "P1")
+        #expect(reading.polId == "P1")
+        reading.eFlag = "A01"
+        reading.sampleTime = "20240101000000"
+        reading.other.append(Reading.SuffixValue(suffix: "Xyz", value: "1"))
+        reading.other.append(Reading.SuffixValue(suffix: "Abc", value: "2"))
+        reading.flag = .unknown("K")
+        #expect(reading.eFlag == "A01")
+        #expect(reading.sampleTime == "20240101000000")
+        #expect(reading.other.map(\.suffix) == ["Xyz", "Abc"])
+        let copy = reading
+        reading.eFlag = "A02"
+        #expect(copy.eFlag == "A01")
+        #expect(copy != reading)
+        reading.polId = nil
+        reading.eFlag = nil
+        reading.sampleTime = nil
+        reading.other = []
+        reading.flag = nil
+        // Emptied extras compare and hash like a reading that never had any.
+        let fresh = Reading(code: "a21026")
+        #expect(reading == fresh)
+        #expect(reading.hashValue == fresh.hashValue)
+        #expect(Set([reading, fresh]).count == 1)
+    }
+
+    @Test("values and codes take part in equality")
+    func equality() {
+        var a = Reading(code: "w01018", rawCode: "011")
+        var b = a
+        #expect(a == b)
+        a.rtd = 1
+        #expect(a != b)
+        b.rtd = 1
+        #expect(a == b)
+        b.rawCode = "w01018"
+        #expect(a != b)
+    }
+}
