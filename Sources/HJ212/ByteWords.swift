@@ -38,4 +38,50 @@ enum ByteWords {
         let zeros = (x &- ones) & ~x & highs
         return zeros.trailingZeroBitCount >> 3
     }
+
+    /// A string's bytes as a word, when it has at most 8; nil otherwise. Comparing words is
+    /// cheaper than comparing strings that differ (which the standard library does carefully).
+    @inline(__always)
+    static func word(_ string: String) -> UInt64? {
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in string.utf8 {
+            guard shift < 64 else { return nil }
+            word |= UInt64(byte) << shift
+            shift += 8
+        }
+        return word
+    }
+
+    /// How many bytes at the start of the word surely continue a data-area key: bytes from `0`
+    /// (0x30) up, except `;` and `=`. The first byte that may not (0...8) needs a closer look.
+    @inline(__always)
+    static func plainKeyBytes(_ word: UInt64) -> Int {
+        let below = (word &- ones &* 0x30) & ~word
+        let semicolon = word ^ (ones &* 0x3B), equals = word ^ (ones &* 0x3D)
+        let found = (below | (semicolon &- ones) & ~semicolon | (equals &- ones) & ~equals) & highs
+        return found.trailingZeroBitCount >> 3
+    }
+
+    /// How many ASCII digits the word starts with (0...8).
+    @inline(__always)
+    static func digitCount(_ word: UInt64) -> Int {
+        let x = word &- ones &* 0x30
+        // A byte is a digit when it is 0...9 after the subtraction: not 0x80 or more, before or
+        // after adding 0x76. A borrow or carry can only spoil bytes after a non-digit.
+        let nonDigits = (x | (x &+ ones &* 0x76)) & highs
+        return nonDigits.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the first `count` (1...8) bytes of the word, all ASCII digits.
+    @inline(__always)
+    static func digitsValue(_ word: UInt64, _ count: Int) -> UInt64 {
+        // Right-align the digits as the last of eight (leading zeros), then combine pairs,
+        // quads and halves.
+        var value = (word &- ones &* 0x30) << UInt64((8 - count) * 8)
+        value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF_00FF_00FF
+        value = (value &* 100 &+ (value >> 16)) & 0x0000_FFFF_0000_FFFF
+        value = (value &* 10000 &+ (value >> 32)) & 0xFFFF_FFFF
+        return value
+    }
 }

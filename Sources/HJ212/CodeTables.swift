@@ -45,6 +45,8 @@ public final class CodeTables: Sendable {
     public let suffixKinds: [String: String]
     public let suffixNamesZh: [String: String]
     public let systemTypes: [String: String]
+    /// Codes, command numbers, system types and Flag values as ready-made strings, for the decoder.
+    let interned: InternTable
 
     /// The tables shipped with this package.
     public static let shipped = CodeTables(loading: ())
@@ -87,6 +89,9 @@ public final class CodeTables: Sendable {
         self.suffixKinds = suffixKinds
         self.suffixNamesZh = suffixNamesZh
         self.systemTypes = systemTypes
+        let strings = Array(pollutants.keys) + Array(codes2005.keys) + codes2005.values.map(\.code)
+            + commands.map(\.cn) + Array(systemTypes.keys) + (0...255).map { String($0) } + ["1"]
+        interned = InternTable(strings: strings.sorted(), codes2005: codes2005)
     }
 
     private static func editions(_ text: String) -> Set<Edition> {

@@ -58,12 +58,6 @@ enum FastContentReader {
     static let stackSlots = 12
     static let maximumSlots = 128
 
-    enum Outcome {
-        case content(DataContent)
-        case fallback
-        case tooManyCodes
-    }
-
     /// What a `code-Suffix` item holds: a numeric field (0...9, `Reading.NumericField`), the flag,
     /// or something this reader leaves to the general one.
     static let flagField: UInt8 = 10
@@ -94,40 +88,34 @@ enum FastContentReader {
         let count = bytes.count
         let kind = header.cn.flatMap(DataKind.init(cn:))
         guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return DataContent(kind: kind) }
-        let medium: String? = switch header.st {
-        case "31": "gas"
-        case "32": "water"
-        default: nil
-        }
+        let medium = InternTable.Medium(st: header.st)
         let mapCodes = edition == .hj2005
-        let outcome = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
+        var tooManyCodes = false
+        let content = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
             withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
                 scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
-                     mapCodes: mapCodes, medium: medium, tables: tables)
+                     tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables)
             }
         }
-        switch outcome {
-        case .content(let content): return content
-        case .fallback: return nil
-        case .tooManyCodes:
-            let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
-            let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
-            defer {
-                slots.deallocate()
-                values.deallocate()
-            }
-            let retried = scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
-                               mapCodes: mapCodes, medium: medium, tables: tables)
-            if case .content(let content) = retried { return content }
-            return nil
+        guard tooManyCodes else { return content }
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
+        let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
+        defer {
+            slots.deallocate()
+            values.deallocate()
         }
+        return scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
+                    tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables)
     }
 
     private static func scan(
         _ p: UnsafePointer<UInt8>, _ count: Int, kind: DataKind?, slots: UnsafeMutablePointer<Slot>,
-        values: UnsafeMutablePointer<Double>, capacity: Int, mapCodes: Bool, medium: String?, tables: CodeTables
-    ) -> Outcome {
-        var content = DataContent(kind: kind)
+        values: UnsafeMutablePointer<Double>, capacity: Int, tooManyCodes: inout Bool, mapCodes: Bool,
+        medium: InternTable.Medium, tables: CodeTables
+    ) -> DataContent? {
+        var dataTime: LocalDateTime?
+        var dataTimeText: String?
+        var fields: [CPItem] = []
         var used = 0
         var current = -1
         // The current code and its "-" as a word and mask (codes of up to 7 bytes; mask 0 otherwise).
@@ -147,9 +135,14 @@ enum FastContentReader {
                 }
             }
             if field == noField {
-                // Key, noting the first dash.
+                // Key, noting the first dash; plain bytes are skipped a word at a time.
                 var dash = -1
                 while index < count {
+                    if index + 8 <= count {
+                        let plain = ByteWords.plainKeyBytes(ByteWords.load(p, index))
+                        index += plain
+                        if plain == 8 { continue }
+                    }
                     let byte = p[index]
                     if special(byte, keySpecial) {
                         if byte == dashByte {
@@ -160,7 +153,7 @@ enum FastContentReader {
                     }
                     index += 1
                 }
-                guard index < count, p[index] == equals, index > keyStart else { return .fallback }
+                guard index < count, p[index] == equals, index > keyStart else { return nil }
                 let keyEnd = index
                 index += 1
 
@@ -175,7 +168,10 @@ enum FastContentReader {
                         break
                     }
                     if current < 0 {
-                        guard used < capacity else { return capacity < maximumSlots ? .tooManyCodes : .fallback }
+                        guard used < capacity else {
+                            tooManyCodes = capacity < maximumSlots
+                            return nil
+                        }
                         current = used
                         slots[current] = Slot(start: keyStart, length: codeLength, word: word, present: 0, flag: 0)
                         (values + current * 10).initialize(repeating: 0, count: 10)
@@ -190,23 +186,23 @@ enum FastContentReader {
                     }
                     let suffixLength = keyEnd - dash - 1
                     if suffixLength <= 8 { field = Self.field(suffix: ByteWords.word(p, dash + 1, suffixLength, count: count)) }
-                    guard field != noField else { return .fallback }
+                    guard field != noField else { return nil }
                 } else {
                     let valueStart = index
                     while index < count && !special(p[index], valueSpecial) { index += 1 }
-                    guard index == count || p[index] == semicolon || p[index] == comma else { return .fallback }
+                    guard index == count || p[index] == semicolon || p[index] == comma else { return nil }
                     let value = UnsafeRawBufferPointer(start: p + valueStart, count: index - valueStart)
                     if keyEnd - keyStart == 8 && ByteWords.word(p, keyStart, 8, count: count) == dataTimeKey {
-                        guard content.dataTimeText == nil, let time = LocalDateTime(hj212Bytes: value) else { return .fallback }
-                        content.dataTimeText = String(decoding: value, as: UTF8.self)
-                        content.dataTime = time
+                        guard dataTimeText == nil, let time = LocalDateTime(hj212Bytes: value) else { return nil }
+                        dataTimeText = String(decoding: value, as: UTF8.self)
+                        dataTime = time
                     } else {
                         let key = String(decoding: UnsafeRawBufferPointer(start: p + keyStart, count: keyEnd - keyStart), as: UTF8.self)
                         switch key {
                         case "PolId", "PNUM", "PNO", "Flag":
-                            return .fallback
+                            return nil
                         default:
-                            content.fields.append(CPItem(key: key, value: String(decoding: value, as: UTF8.self), group: group))
+                            fields.append(CPItem(key: key, value: String(decoding: value, as: UTF8.self), group: group))
                         }
                     }
                     // A named item ends the current reading's run.
@@ -215,7 +211,7 @@ enum FastContentReader {
                     if index < count {
                         if p[index] == semicolon { group += 1 }
                         index += 1
-                        guard index < count else { return .fallback } // a trailing separator: let the general reader note it
+                        guard index < count else { return nil } // a trailing separator: let the general reader note it
                     }
                     continue
                 }
@@ -230,54 +226,69 @@ enum FastContentReader {
                 var mantissa: UInt64 = 0
                 var digits = 0
                 var fraction = 0
-                while index < count {
-                    let digit = p[index] &- 0x30
-                    if digit > 9 { break }
-                    mantissa = mantissa &* 10 &+ UInt64(digit)
-                    digits += 1
-                    index += 1
-                }
-                if index < count && p[index] == dot {
-                    index += 1
-                    while index < count {
-                        let digit = p[index] &- 0x30
-                        if digit > 9 { break }
-                        mantissa = mantissa &* 10 &+ UInt64(digit)
-                        digits += 1
-                        fraction += 1
+                if index + 8 <= count, case let word = ByteWords.load(p, index), case let run = ByteWords.digitCount(word), run < 8 {
+                    // Up to seven digits, a point and up to seven more: a word each.
+                    if run > 0 { mantissa = ByteWords.digitsValue(word, run) }
+                    digits = run
+                    index += run
+                    if index < count && p[index] == dot {
                         index += 1
+                        if index + 8 <= count, case let word = ByteWords.load(p, index), case let run = ByteWords.digitCount(word), run < 8 {
+                            if run > 0 { mantissa = mantissa &* decimalPowers(run) &+ ByteWords.digitsValue(word, run) }
+                            fraction = run
+                            index += run
+                        } else {
+                            fraction = decimalDigits(p, &index, count, &mantissa)
+                        }
+                        digits += fraction
+                    }
+                } else {
+                    digits = decimalDigits(p, &index, count, &mantissa)
+                    if index < count && p[index] == dot {
+                        index += 1
+                        fraction = decimalDigits(p, &index, count, &mantissa)
+                        digits += fraction
                     }
                 }
                 let bit = UInt16(1) << field
                 guard digits > 0, digits <= 19, mantissa < 1 << 53, fraction <= 22,
                       index == count || p[index] == semicolon || p[index] == comma,
                       slots[current].present & bit == 0
-                else { return .fallback }
+                else { return nil }
                 let value = Double(mantissa) / powers(fraction)
                 values[current * 10 + Int(field)] = negative ? -value : value
                 slots[current].present |= bit
             } else {
                 // A one-letter flag.
-                guard index + 1 <= count, slots[current].flag == 0 else { return .fallback }
+                guard index + 1 <= count, slots[current].flag == 0 else { return nil }
                 let letter = p[index]
                 index += 1
                 guard letter > 0x20, letter != semicolon, letter != comma,
                       index == count || p[index] == semicolon || p[index] == comma
-                else { return .fallback }
+                else { return nil }
                 slots[current].flag = letter
             }
             if index < count {
                 if p[index] == semicolon { group += 1 }
                 index += 1
-                guard index < count else { return .fallback } // a trailing separator: let the general reader note it
+                guard index < count else { return nil } // a trailing separator: let the general reader note it
             }
         }
-        if content.dataTimeText == nil, used > 0, kind?.isMeasurement == true { return .fallback }
-        content.readings = Array(unsafeUninitializedCapacity: used) { buffer, initialized in
+        if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return nil }
+        let readings = [Reading](unsafeUninitializedCapacity: used) { buffer, initialized in
+            let interned = tables.interned
             for slot in 0..<used {
-                let rawCode = String(decoding: UnsafeRawBufferPointer(start: p + slots[slot].start, count: slots[slot].length), as: UTF8.self)
-                var code = rawCode
-                if mapCodes, let mapped = tables.currentCode(for: rawCode, medium: medium) { code = mapped }
+                // Known codes come ready-made from the code tables, with their 2005 mapping.
+                let start = slots[slot].start, length = slots[slot].length
+                let known = interned.index(word: slots[slot].word, length: length)
+                let rawCode: String, code: String
+                if known >= 0 {
+                    rawCode = interned.string(at: known)
+                    code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
+                } else {
+                    rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
+                    code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
+                }
                 (buffer.baseAddress! + slot).initialize(to: Reading(
                     code: code, rawCode: rawCode,
                     values: NumericValues(values + slot * 10, present: slots[slot].present),
@@ -285,7 +296,34 @@ enum FastContentReader {
             }
             initialized = used
         }
-        return .content(content)
+        return DataContent(kind: kind, dataTime: dataTime, dataTimeText: dataTimeText, readings: readings, fields: fields)
+    }
+
+    /// Reads digits at `index` into `mantissa` (wrapping; the caller bounds the count), returning how many.
+    @inline(__always)
+    private static func decimalDigits(_ p: UnsafePointer<UInt8>, _ index: inout Int, _ count: Int, _ mantissa: inout UInt64) -> Int {
+        let start = index
+        while index < count {
+            let digit = p[index] &- 0x30
+            if digit > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            index += 1
+        }
+        return index - start
+    }
+
+    /// 10^n for n in 1...7.
+    @inline(__always)
+    private static func decimalPowers(_ n: Int) -> UInt64 {
+        switch n {
+        case 1: 10
+        case 2: 100
+        case 3: 1000
+        case 4: 10000
+        case 5: 100_000
+        case 6: 1_000_000
+        default: 10_000_000
+        }
     }
 
     /// "DataTime" as a word (`ByteWords`).

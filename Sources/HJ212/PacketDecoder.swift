@@ -31,7 +31,8 @@ public enum PacketDecoder {
         }
 
         var header = bytes.withUnsafeBytes { raw in
-            parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &problems)
+            FastHeaderReader.read(raw, dataStart, headerEnd, tables: options.tables)
+                ?? parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &problems)
         }
         if cpKey != nil && headerEnd > dataStart && bytes[headerEnd - 1] != UInt8(ascii: ";") {
             problems.append(Problem(.headerSeparator, .warning, offset: headerEnd, field: "CP", "no \";\" before \"CP=\""))
@@ -102,7 +103,8 @@ public enum PacketDecoder {
         var ignored: [Problem] = []
         let end = find(cpMarker, in: frame.bytes, from: 6, to: frame.dataEnd) ?? frame.dataEnd
         return frame.bytes.withUnsafeBytes { raw in
-            parseHeader(UnsafeRawBufferPointer(rebasing: raw[6..<end]), baseOffset: 6, problems: &ignored)
+            FastHeaderReader.read(raw, 6, end, tables: .shipped)
+                ?? parseHeader(UnsafeRawBufferPointer(rebasing: raw[6..<end]), baseOffset: 6, problems: &ignored)
         }
     }
 

@@ -48,4 +48,23 @@ struct ByteWordsTests {
             #expect(FastContentReader.field(suffix: word(other)) == FastContentReader.noField)
         }
     }
+
+    @Test("digitCount, digitsValue and plainKeyBytes agree with byte-by-byte answers")
+    func digitsAndKeys() {
+        var rng = SplitMix64(seed: 11)
+        let alphabet = Array("0123456789.;,=-/ \t\r\naZ:+#\u{0}".utf8) + [0x7F, 0x80, 0xC8, 0xFF, 0x29, 0x2F, 0x30, 0x39, 0x3A]
+        for _ in 0..<50000 {
+            let bytes = (0..<8).map { _ in Int.random(in: 0..<3, using: &rng) == 0 ? alphabet.randomElement(using: &rng)! : UInt8.random(in: 0x30...0x39, using: &rng) }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+            let digits = bytes.firstIndex { $0 < 0x30 || $0 > 0x39 } ?? 8
+            #expect(ByteWords.digitCount(word) == digits, "\(bytes)")
+            if digits > 0 {
+                let value = bytes[..<digits].reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 0x30) }
+                for count in 1...digits { #expect(ByteWords.digitsValue(word, count) == bytes[..<count].reduce(UInt64(0)) { $0 * 10 + UInt64($1 - 0x30) }) }
+                #expect(ByteWords.digitsValue(word, digits) == value)
+            }
+            let plain = bytes.firstIndex { $0 < 0x30 || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "=") } ?? 8
+            #expect(ByteWords.plainKeyBytes(word) == plain, "\(bytes)")
+        }
+    }
 }
