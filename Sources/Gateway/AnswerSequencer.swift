@@ -45,6 +45,7 @@ final class AnswerSequencer: Sendable {
     /// Waits until fewer than `limit` tickets are outstanding, then hands out the next one.
     /// Only the connection's reader calls this, one call at a time.
     func reserve() async -> Ticket {
+        if let ticket = takeTicketIfRoom() { return ticket }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLockedValue { state -> Bool in
                 if state.outstanding < limit { return true }
@@ -54,6 +55,15 @@ final class AnswerSequencer: Sendable {
             if ready { continuation.resume() }
         }
         return state.withLockedValue { state in
+            defer { state.next += 1 }
+            return Ticket(number: state.next)
+        }
+    }
+
+    /// The next ticket when the window has room (the common case: no suspension).
+    private func takeTicketIfRoom() -> Ticket? {
+        state.withLockedValue { state -> Ticket? in
+            guard state.outstanding < limit else { return nil }
             defer { state.next += 1 }
             return Ticket(number: state.next)
         }

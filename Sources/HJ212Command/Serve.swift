@@ -128,6 +128,7 @@ struct GatewayRuntime: Sendable {
     let sessions: SessionRegistry
 
     static func start(configuration: GatewayConfiguration, logger: Logger) async throws -> GatewayRuntime {
+        MemoryTrimmer.limitArenas()
         guard case .sqlite(let path) = configuration.storage else {
             throw CLIError("PostgreSQL storage is not available in this build yet; use storage: { sqlite: PATH }")
         }
