@@ -49,16 +49,16 @@ public enum CRC16 {
         return value
     }
 
-    /// `sliced[k * 256 + x]` is the register's high byte after `k` (1...8) further bytes of zero,
+    /// `sliced[k * 256 + x]` is the register's high byte after `k` (1...16) further bytes of zero,
     /// starting from high byte `x`. The HJ 212 update keeps only the register's high byte
-    /// between bytes, and that map is linear over GF(2), so eight bytes can be folded in with
-    /// one dependent lookup instead of eight.
+    /// between bytes, and that map is linear over GF(2), so sixteen bytes can be folded in with
+    /// one lookup that depends on the previous ones instead of sixteen.
     static let sliced: [UInt8] = {
-        var tables = [UInt8](repeating: 0, count: 9 * 256)
+        var tables = [UInt8](repeating: 0, count: 17 * 256)
         for x in 0..<256 {
             var value = UInt8(x)
             tables[x] = value
-            for k in 1...8 {
+            for k in 1...16 {
                 value = UInt8(truncatingIfNeeded: table[Int(value)] >> 8)
                 tables[k * 256 + x] = value
             }
@@ -66,28 +66,41 @@ public enum CRC16 {
         return tables
     }()
 
+    /// The XOR of the sliced lookups for the eight bytes of `word`, whose last byte is followed by
+    /// `last - 1` more bytes of the block (the first byte's lookup left out when `skipFirst`).
+    @inline(__always)
+    private static func fold(_ p: UnsafePointer<UInt8>, _ word: UInt64, last: Int, skipFirst: Bool) -> UInt8 {
+        @inline(__always) func lookup(_ byte: Int, _ k: Int) -> UInt8 {
+            p[k &* 256 &+ Int(UInt8(truncatingIfNeeded: word >> UInt64(byte &* 8)))]
+        }
+        // Independent lookups, paired so they need not wait on each other.
+        let a = lookup(1, last + 6) ^ lookup(2, last + 5)
+        let b = lookup(3, last + 4) ^ lookup(4, last + 3)
+        let c = lookup(5, last + 2) ^ lookup(6, last + 1)
+        let d = lookup(7, last)
+        let rest = (a ^ b) ^ (c ^ d)
+        return skipFirst ? rest : rest ^ lookup(0, last + 7)
+    }
+
     /// HJ 212 CRC over raw bytes: register 0xFFFF, per byte `R = T[(R >> 8) ^ b]`.
     public static func hj212(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
         let count = bytes.count
         guard count > 0 else { return 0xFFFF }
-        return sliced.withUnsafeBufferPointer { p in
+        return sliced.withUnsafeBufferPointer { sliced in
             table.withUnsafeBufferPointer { table in
-                // high byte of the register before each byte; the last byte is folded in whole.
+                let p = sliced.baseAddress!
+                // The register's high byte before each byte; the last byte is folded in whole.
                 var high: UInt8 = 0xFF
                 var index = 0
                 let body = count - 1
-                while index + 8 <= body {
-                    let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
-                    let b0 = UInt8(truncatingIfNeeded: word) ^ high
-                    high = p[8 * 256 + Int(b0)]
-                        ^ p[7 * 256 + Int(UInt8(truncatingIfNeeded: word >> 8))]
-                        ^ p[6 * 256 + Int(UInt8(truncatingIfNeeded: word >> 16))]
-                        ^ p[5 * 256 + Int(UInt8(truncatingIfNeeded: word >> 24))]
-                        ^ p[4 * 256 + Int(UInt8(truncatingIfNeeded: word >> 32))]
-                        ^ p[3 * 256 + Int(UInt8(truncatingIfNeeded: word >> 40))]
-                        ^ p[2 * 256 + Int(UInt8(truncatingIfNeeded: word >> 48))]
-                        ^ p[1 * 256 + Int(UInt8(truncatingIfNeeded: word >> 56))]
-                    index += 8
+                while index + 16 <= body {
+                    let first = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
+                    let second = bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self).littleEndian
+                    // Only the first byte's lookup waits for the previous block; it goes last.
+                    let rest = fold(p, first, last: 9, skipFirst: true) ^ fold(p, second, last: 1, skipFirst: false)
+                    let b0 = UInt8(truncatingIfNeeded: first) ^ high
+                    high = rest ^ p[16 * 256 + Int(b0)]
+                    index += 16
                 }
                 while index < body {
                     high = p[256 + Int(high ^ bytes[index])]

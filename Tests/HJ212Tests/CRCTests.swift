@@ -63,6 +63,27 @@ struct CRCTests {
         }
     }
 
+    @Test("the sliced CRC (16 bytes a step) equals the byte-at-a-time one, at every length and alignment")
+    func slicedAgreesWithBytewise() {
+        var rng = SplitMix64(seed: 16)
+        let data = (0..<2100).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        data.withUnsafeBytes { raw in
+            for length in 0...80 {
+                for offset in 0..<3 {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)])
+                    #expect(CRC16.hj212(slice) == CRC16.hj212Reference(slice), "length \(length) offset \(offset)")
+                }
+            }
+            for _ in 0..<300 {
+                let offset = Int.random(in: 0..<16, using: &rng)
+                let length = Int.random(in: 0...2000, using: &rng)
+                let slice = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)])
+                #expect(CRC16.hj212(slice) == CRC16.hj212Reference(slice))
+                #expect(CRC16.hj212(slice) == referenceCRC(Array(slice)))
+            }
+        }
+    }
+
     @Test("hexString pads to four uppercase digits", arguments: [
         (UInt16(0x0A1), "00A1"), (0, "0000"), (0xF, "000F"), (0xABC, "0ABC"), (0x1C80, "1C80"),
         (0xFFFF, "FFFF"), (0xcc01, "CC01"), (0x0880, "0880"),
