@@ -37,7 +37,10 @@ public struct FrameScanner: Sendable {
             consumedBefore += readIndex
             readIndex = 0
         }
-        buffer.append(contentsOf: bytes)
+        // Contiguous bytes (arrays, slices, buffers) are copied in one go, not element by element.
+        if bytes.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
+            buffer.append(contentsOf: bytes)
+        }
     }
 
     /// The next frame or malformed stretch, or nil when more bytes are needed.
