@@ -82,13 +82,12 @@ enum FastContentReader {
         }
     }
 
+    /// Reads a data area of a frame whose CN gave `kind` and whose ST gave `medium`.
     static func read(
-        _ bytes: UnsafeRawBufferPointer, header: Header, edition: Edition, tables: CodeTables
+        _ bytes: UnsafeRawBufferPointer, kind: DataKind?, medium: InternTable.Medium, edition: Edition, tables: CodeTables
     ) -> DataContent? {
         let count = bytes.count
-        let kind = header.cn.flatMap(DataKind.init(cn:))
         guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return DataContent(kind: kind) }
-        let medium = InternTable.Medium(st: header.st)
         let mapCodes = edition == .hj2005
         var tooManyCodes = false
         let content = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
@@ -275,26 +274,28 @@ enum FastContentReader {
             }
         }
         if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return nil }
-        let readings = [Reading](unsafeUninitializedCapacity: used) { buffer, initialized in
-            let interned = tables.interned
-            for slot in 0..<used {
-                // Known codes come ready-made from the code tables, with their 2005 mapping.
-                let start = slots[slot].start, length = slots[slot].length
-                let known = interned.index(word: slots[slot].word, length: length)
-                let rawCode: String, code: String
-                if known >= 0 {
-                    rawCode = interned.string(at: known)
-                    code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
-                } else {
-                    rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
-                    code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
-                }
-                (buffer.baseAddress! + slot).initialize(to: Reading(
-                    code: code, rawCode: rawCode,
-                    values: NumericValues(values + slot * 10, present: slots[slot].present),
-                    flagLetter: slots[slot].flag))
+        // reserveCapacity and append: Array(unsafeUninitializedCapacity:) allocates through an
+        // unspecialized entry point that looks the storage type's metadata up on every call.
+        var readings: [Reading] = []
+        readings.reserveCapacity(used)
+        let interned = tables.interned
+        for slot in 0..<used {
+            // Known codes come ready-made from the code tables, with their 2005 mapping.
+            let start = slots[slot].start, length = slots[slot].length
+            let known = interned.index(word: slots[slot].word, length: length)
+            let rawCode: String, code: String
+            if known >= 0 {
+                rawCode = interned.string(at: known)
+                code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
+            } else {
+                rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
+                code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
             }
-            initialized = used
+            readings.append(Reading(code: code, rawCode: rawCode, values: NumericValues(), flagLetter: slots[slot].flag))
+        }
+        readings.withUnsafeMutableBufferPointer { readings in
+            // In place: a NumericValues built aside would be copied through the stack.
+            for slot in 0..<used { readings[slot].values.load(values + slot * 10, present: slots[slot].present) }
         }
         return DataContent(kind: kind, dataTime: dataTime, dataTimeText: dataTimeText, readings: readings, fields: fields)
     }

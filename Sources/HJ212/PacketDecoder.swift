@@ -73,17 +73,19 @@ public enum PacketDecoder {
         }
 
         // CRC over the (plaintext) data segment, then the typed content.
-        let crc: CRCCheck
-        let content: DataContent
-        (crc, content) = storage.withUnsafeBytes { raw in
-            let segment = UnsafeRawBufferPointer(rebasing: raw[segmentRange])
-            let crc = checkCRC(frame: frame, segment: segment, verifiable: crcVerifiable, options: options, problems: &problems)
-            let area = UnsafeRawBufferPointer(rebasing: raw[areaRange])
-            let content = FastContentReader.read(area, header: header, edition: edition, tables: options.tables)
-                ?? ContentReader.read(
-                    area, baseOffset: wasEncrypted ? nil : areaRange.lowerBound,
-                    header: &header, edition: edition, tables: options.tables, problems: &problems)
-            return (crc, content)
+        let kind = header.cn.flatMap(DataKind.init(cn:))
+        let medium = InternTable.Medium(st: header.st)
+        let crc = storage.withUnsafeBytes { raw in
+            checkCRC(frame: frame, segment: UnsafeRawBufferPointer(rebasing: raw[segmentRange]), verifiable: crcVerifiable,
+                     options: options, problems: &problems)
+        }
+        let fast = storage.withUnsafeBytes { raw in
+            FastContentReader.read(UnsafeRawBufferPointer(rebasing: raw[areaRange]), kind: kind, medium: medium, edition: edition, tables: options.tables)
+        }
+        let content = fast ?? storage.withUnsafeBytes { raw in
+            ContentReader.read(
+                UnsafeRawBufferPointer(rebasing: raw[areaRange]), baseOffset: wasEncrypted ? nil : areaRange.lowerBound,
+                header: &header, edition: edition, tables: options.tables, problems: &problems)
         }
 
         checkRequiredFields(header, edition: edition, problems: &problems)

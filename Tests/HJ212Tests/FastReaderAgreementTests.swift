@@ -15,7 +15,8 @@ struct FastReaderAgreementTests {
     static func read(_ area: [UInt8], cn: String?, st: String?, edition: Edition) -> Both {
         let header = Header(st: st, cn: cn)
         return area.withUnsafeBytes { raw in
-            let fast = FastContentReader.read(raw, header: header, edition: edition, tables: .shipped)
+            let fast = FastContentReader.read(
+                raw, kind: cn.flatMap(DataKind.init(cn:)), medium: InternTable.Medium(st: st), edition: edition, tables: .shipped)
             var generalHeader = header
             var problems: [Problem] = []
             let general = ContentReader.read(
