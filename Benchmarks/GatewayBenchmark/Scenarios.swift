@@ -239,7 +239,7 @@ enum ServerBenchmark {
         let queue = try DatabaseQueue(path: database.path, configuration: configuration)
         return try queue.read { db in
             let frames = try Int.fetchOne(db, sql: "SELECT count(*) FROM frames") ?? 0
-            let readings = try Int.fetchOne(db, sql: "SELECT count(*) FROM readings") ?? 0
+            let readings = try Int.fetchOne(db, sql: "SELECT coalesce(sum(reading_count), 0) FROM records") ?? 0
             return (frames, readings)
         }
     }

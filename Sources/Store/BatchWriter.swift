@@ -3,42 +3,26 @@ import HJ212
 
 /// Writes one ``WriteBatch`` inside an open write transaction on the writer connection.
 ///
-/// A frame's readings go in with one multi-row `INSERT … ON CONFLICT DO NOTHING` (up to
-/// ``rowsPerInsert`` rows per statement), which costs SQLite much less per row than one statement
-/// per reading. When SQLite reports fewer changes than rows, some keys were stored before: each
-/// reading of that statement is compared with the stored row. A different value is a conflict
-/// (the stored row is the first one, kept); the rest that were not inserted are duplicates. The
-/// counts are exact without knowing which rows the statement inserted, because a row it inserted
-/// always equals itself.
+/// A frame's readings go in as one record: one row of `records` per (MN, kind, DataTime), its
+/// readings packed in one blob (``ReadingCodec``), inserted with `ON CONFLICT DO NOTHING`. That is
+/// one B-tree insert per frame instead of one per reading. Only when the record was stored before
+/// (a resend, another piece of a split upload, a later frame adding a pollutant) is the stored
+/// blob read and each reading compared by its natural key (``RecordMerge``): same values and
+/// flag, a duplicate; other values, a conflict (the stored reading is kept); a key not stored yet
+/// is merged in and the blob rewritten. The counts in ``FrameOutcome`` are exact per reading.
 enum BatchWriter {
-    /// The most readings one INSERT statement carries (17 parameters each, plus 9 per frame).
-    static let rowsPerInsert = 32
-
-    /// Parameters ?1…?9 hold the frame's values, shared by every row of the statement.
-    private static let frameParameters = 9
-    /// Parameters per reading, from ?10 on.
-    private static let readingParameters = 17
-
-    private static let insertReadingSQL: [String] = (0...rowsPerInsert).map { rows in
-        guard rows > 0 else { return "" }
-        var sql = """
-            INSERT INTO readings (mn, kind, data_time_unix, data_time, edition, backfill, received_at, connection, qn,
-                pollutant, pol_id, raw_code, rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg,
-                flag, eflag, sample_time, other)
-            VALUES
-            """
-        for row in 0..<rows {
-            let base = frameParameters + 1 + row * readingParameters
-            let parameters = (1...frameParameters).map { "?\($0)" } + (0..<readingParameters).map { "?\(base + $0)" }
-            sql += (row == 0 ? " (" : ", (") + parameters.joined(separator: ", ") + ")"
-        }
-        return sql + " ON CONFLICT DO NOTHING"
-    }
-
-    static let selectStored = """
-        SELECT rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg, flag
-        FROM readings
-        WHERE mn = ?1 AND kind = ?2 AND data_time_unix = ?3 AND pollutant = ?4 AND pol_id = ?5
+    static let insertRecord = """
+        INSERT INTO records (mn, kind, data_time_unix, data_time, edition, backfill, received_at, connection, qn,
+            reading_count, readings)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        ON CONFLICT DO NOTHING
+        """
+    static let selectRecord = """
+        SELECT data_time, edition, backfill, received_at, connection, qn, readings
+        FROM records WHERE mn = ?1 AND kind = ?2 AND data_time_unix = ?3
+        """
+    static let updateRecord = """
+        UPDATE records SET reading_count = ?4, readings = ?5 WHERE mn = ?1 AND kind = ?2 AND data_time_unix = ?3
         """
     static let insertFrame = """
         INSERT OR IGNORE INTO frames (mn, qn, cn, kind, data_time_unix, received_at, connection, peer, reading_count)
@@ -66,26 +50,63 @@ enum BatchWriter {
         var conflicts: [ReadingConflict] = []
 
         if !batch.frames.isEmpty {
+            let recordInsert = try RawStatement(cached: insertRecord, on: db)
             let frameInsert = try RawStatement(cached: insertFrame, on: db)
+            var arena = BindArena()
+            // The arena's memory goes away with this call: no statement may keep pointing into it.
+            // (Using the arena here also keeps it alive until every statement has run.)
+            defer {
+                recordInsert.clearBindings()
+                frameInsert.clearBindings()
+                arena.reset()
+            }
+            var writer = ReadingCodec.Writer()
+            var record = RecordMerge.NewRecord(order: [], duplicates: 0, conflicts: [])
+            var keys: [UInt64] = []
             for frame in batch.frames {
-                var outcome = FrameOutcome()
                 let kind = frame.kind.rawValue
-                var start = 0
-                while start < frame.readings.count {
-                    let end = Swift.min(start + rowsPerInsert, frame.readings.count)
-                    try insert(frame.readings[start..<end], of: frame, kind: kind, in: db, outcome: &outcome, conflicts: &conflicts)
-                    start = end
+                var outcome = FrameOutcome()
+                if !frame.readings.isEmpty {
+                    RecordMerge.newRecord(frame.readings, into: &record, keys: &keys)
+                    writer.begin(count: record.order.count)
+                    for index in record.order { writer.append(frame.readings[index]) }
+                    arena.reset()
+                    try recordInsert.bind(1, frame.mn, arena: &arena)
+                    try recordInsert.bind(2, kind, arena: &arena)
+                    try recordInsert.bind(3, frame.dataTimeUnix)
+                    try bindDataTime(frame.dataTime, to: recordInsert, at: 4, arena: &arena)
+                    try recordInsert.bind(5, frame.edition.rawValue, arena: &arena)
+                    try recordInsert.bind(6, frame.backfill.rawValue)
+                    try recordInsert.bind(7, frame.receivedAtMillis)
+                    try recordInsert.bind(8, frame.connection, arena: &arena)
+                    try recordInsert.bind(9, frame.qn, arena: &arena)
+                    try recordInsert.bind(10, record.order.count)
+                    try recordInsert.bind(11, blob: writer.bytes, arena: &arena)
+                    try recordInsert.run()
+                    if recordInsert.changes == 1 {
+                        outcome.inserted = record.order.count
+                        outcome.duplicates = record.duplicates
+                        outcome.conflicts = record.conflicts.count
+                        for index in record.conflicts { conflicts.append(conflict(frame, index)) }
+                    } else {
+                        let merged = try mergeIntoStored(frame, kind: kind, in: db)
+                        outcome.inserted = merged.inserted
+                        outcome.duplicates = merged.duplicates
+                        outcome.conflicts = merged.conflicts.count
+                        for index in merged.conflicts { conflicts.append(conflict(frame, index)) }
+                    }
                 }
                 // A QN-less (2005) frame that stored nothing new is a resend: it keeps its first row.
                 if frame.qn != nil || outcome.inserted > 0 || frame.readings.isEmpty {
-                    try frameInsert.bind(1, frame.mn)
-                    try frameInsert.bind(2, frame.qn)
-                    try frameInsert.bind(3, frame.cn)
-                    try frameInsert.bind(4, kind)
+                    arena.reset()
+                    try frameInsert.bind(1, frame.mn, arena: &arena)
+                    try frameInsert.bind(2, frame.qn, arena: &arena)
+                    try frameInsert.bind(3, frame.cn, arena: &arena)
+                    try frameInsert.bind(4, kind, arena: &arena)
                     try frameInsert.bind(5, frame.dataTimeUnix)
                     try frameInsert.bind(6, frame.receivedAtMillis)
-                    try frameInsert.bind(7, frame.connection)
-                    try frameInsert.bind(8, frame.peer)
+                    try frameInsert.bind(7, frame.connection, arena: &arena)
+                    try frameInsert.bind(8, frame.peer, arena: &arena)
                     try frameInsert.bind(9, frame.readings.count)
                     try frameInsert.run()
                 }
@@ -130,78 +151,65 @@ enum BatchWriter {
         return BatchOutcome(frames: outcomes, conflicts: conflicts)
     }
 
-    /// Inserts up to ``rowsPerInsert`` readings of one frame with one statement.
-    private static func insert(
-        _ readings: ArraySlice<Reading>, of frame: IngestFrame, kind: String, in db: Database,
-        outcome: inout FrameOutcome, conflicts: inout [ReadingConflict]
-    ) throws {
-        let statement = try RawStatement(cached: insertReadingSQL[readings.count], on: db)
-        try statement.bind(1, frame.mn)
-        try statement.bind(2, kind)
-        try statement.bind(3, frame.dataTimeUnix)
-        try statement.bind(4, frame.dataTime.hj212)
-        try statement.bind(5, frame.edition.rawValue)
-        try statement.bind(6, frame.backfill.rawValue)
-        try statement.bind(7, frame.receivedAtMillis)
-        try statement.bind(8, frame.connection)
-        try statement.bind(9, frame.qn)
-        var base = Int32(frameParameters + 1)
-        for reading in readings {
-            try statement.bind(base, reading.code)
-            try statement.bind(base + 1, reading.polId ?? "")
-            try statement.bind(base + 2, reading.rawCode == reading.code ? nil : reading.rawCode)
-            try statement.bind(base + 3, reading.rtd)
-            try statement.bind(base + 4, reading.min)
-            try statement.bind(base + 5, reading.avg)
-            try statement.bind(base + 6, reading.max)
-            try statement.bind(base + 7, reading.cou)
-            try statement.bind(base + 8, reading.zsRtd)
-            try statement.bind(base + 9, reading.zsMin)
-            try statement.bind(base + 10, reading.zsAvg)
-            try statement.bind(base + 11, reading.zsMax)
-            try statement.bind(base + 12, reading.rawAvg)
-            try statement.bind(base + 13, reading.flag?.rawValue)
-            try statement.bind(base + 14, reading.eFlag)
-            try statement.bind(base + 15, reading.sampleTime)
-            try statement.bind(base + 16, reading.other.isEmpty ? nil : SuffixCoding.encode(reading.other))
-            base += Int32(readingParameters)
+    /// DataTime as sent, from digits on the stack rather than a new String per frame.
+    @inline(__always)
+    private static func bindDataTime(_ time: LocalDateTime, to statement: RawStatement, at index: Int32, arena: inout BindArena) throws {
+        try withUnsafeTemporaryAllocation(byteCount: DataTimeDigits.capacity, alignment: 1) { buffer in
+            if let count = DataTimeDigits.write(time, into: buffer) {
+                try statement.bind(index, text: UnsafeRawBufferPointer(rebasing: buffer[0..<count]), arena: &arena)
+            } else {
+                try statement.bind(index, time.hj212, arena: &arena)
+            }
         }
-        try statement.run()
-        let inserted = Int(statement.changes)
-        outcome.inserted += inserted
-        if inserted == readings.count { return }
-
-        // Some keys were stored before (or repeat inside the frame): find the conflicts.
-        let lookup = try RawStatement(cached: selectStored, on: db)
-        var conflicting = 0
-        for reading in readings where try !storedValuesMatch(reading, frame: frame, kind: kind, lookup: lookup) {
-            conflicting += 1
-            conflicts.append(ReadingConflict(mn: frame.mn, kind: frame.kind, dataTime: frame.dataTime, pollutant: reading.code))
-        }
-        outcome.conflicts += conflicting
-        outcome.duplicates += readings.count - inserted - conflicting
-    }
-
-    /// Whether the stored row for the reading's key holds the same numeric values and flag.
-    private static func storedValuesMatch(_ reading: Reading, frame: IngestFrame, kind: String, lookup: RawStatement) throws -> Bool {
-        try lookup.bind(1, frame.mn)
-        try lookup.bind(2, kind)
-        try lookup.bind(3, frame.dataTimeUnix)
-        try lookup.bind(4, reading.code)
-        try lookup.bind(5, reading.polId ?? "")
-        defer { lookup.reset() }
-        // No row: ignored for a reason other than the key, which this schema does not have.
-        guard try lookup.step() else { return false }
-        for (column, field) in Reading.NumericField.allCases.enumerated() {
-            if !sameValue(lookup.double(Int32(column)), reading[field]) { return false }
-        }
-        return lookup.text(10) == reading.flag?.rawValue
     }
 
     @inline(__always)
-    private static func sameValue(_ stored: Double?, _ sent: Double?) -> Bool {
-        // SQLite keeps NaN as NULL, so a NaN sent twice reads back as nil.
-        let sent = sent.flatMap { $0.isNaN ? nil : $0 }
-        return stored == sent
+    private static func conflict(_ frame: IngestFrame, _ index: Int) -> ReadingConflict {
+        ReadingConflict(mn: frame.mn, kind: frame.kind, dataTime: frame.dataTime, pollutant: frame.readings[index].code)
+    }
+
+    /// The record was stored before: compares the frame's readings with the stored ones and
+    /// merges in those whose key is new.
+    private static func mergeIntoStored(_ frame: IngestFrame, kind: String, in db: Database) throws -> RecordMerge.Merged {
+        let select = try RawStatement(cached: selectRecord, on: db)
+        try select.bind(1, frame.mn)
+        try select.bind(2, kind)
+        try select.bind(3, frame.dataTimeUnix)
+        defer { select.reset() }
+        guard try select.step() else {
+            // Not inserted and not there: only a constraint other than the key could do that,
+            // and the schema has none.
+            throw StoreError(
+                operation: "storing the record of \(frame.mn) \(frame.kind.rawValue) at \(frame.dataTime.hj212)",
+                reason: "SQLite neither inserted it nor has a record under its key",
+                remedy: "Check the database's schema (hj212 migrates it on start); restore it from a backup if it was edited by hand.")
+        }
+        let recordProvenance = RecordProvenance(
+            dataTime: select.text(0) ?? "", edition: select.text(1) ?? "", backfill: Int(select.int64(2)),
+            receivedAtMillis: select.int64(3), connection: select.text(4) ?? "", qn: select.text(5))
+        let stored: [PackedReading]
+        do {
+            stored = try ReadingCodec.Reader.decodeAll(select.blob(6))
+        } catch {
+            throw StoreError(
+                operation: "storing the record of \(frame.mn) \(frame.kind.rawValue) at \(frame.dataTime.hj212)",
+                reason: "the readings stored under its key are unreadable (\(error.reason))",
+                remedy: "The file may come from a newer gateway or have been edited by hand; run the matching gateway version or restore it from a backup.")
+        }
+        select.reset()
+
+        let provenance = RecordProvenance(frame)
+        let merged = RecordMerge.merge(
+            stored: stored, incoming: frame.readings, provenance: provenance == recordProvenance ? nil : provenance)
+        if merged.inserted > 0 {
+            let update = try RawStatement(cached: updateRecord, on: db)
+            try update.bind(1, frame.mn)
+            try update.bind(2, kind)
+            try update.bind(3, frame.dataTimeUnix)
+            try update.bind(4, merged.entries.count)
+            try update.bind(5, bytes: ReadingCodec.encode(merged.entries))
+            try update.run()
+        }
+        return merged
     }
 }

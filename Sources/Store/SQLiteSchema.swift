@@ -163,6 +163,30 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        // One row per record (MN, kind, DataTime) with its readings packed in a blob, instead of
+        // one row per reading: the commit path does one table append and one index insert per
+        // frame. v1's readings are converted, then its table is dropped (see RecordsMigration).
+        migrator.registerMigration("v3-records") { db in
+            try db.execute(sql: """
+                CREATE TABLE records (
+                    id INTEGER PRIMARY KEY,
+                    mn TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    data_time_unix INTEGER NOT NULL,
+                    data_time TEXT NOT NULL,
+                    edition TEXT NOT NULL,
+                    backfill INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    connection TEXT NOT NULL,
+                    qn TEXT,
+                    reading_count INTEGER NOT NULL,
+                    readings BLOB NOT NULL
+                );
+                CREATE UNIQUE INDEX records_by_key ON records(mn, kind, data_time_unix);
+                """)
+            try RecordsMigration.convertReadings(in: db)
+            try db.execute(sql: "DROP TABLE readings")
+        }
         return migrator
     }()
 }

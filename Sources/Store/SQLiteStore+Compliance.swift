@@ -197,27 +197,40 @@ extension SQLiteStore: ComplianceRecordStore {
 
     public func realtimeSummary(mn: String, from: Int64, until: Int64) async throws -> [RealtimeSummary] {
         try await read("summarising real-time values") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT ? + (data_time_unix - ?) / 3600 * 3600 AS hour, pollutant,
-                    MAX(CASE WHEN kind = 'realtime' AND (flag IS NULL OR flag = 'N') THEN rtd END),
-                    MAX(CASE WHEN kind = 'realtime' AND (flag IS NULL OR flag = 'N') THEN zs_rtd END),
-                    SUM(flag = 'T'), MAX(CASE WHEN flag = 'T' THEN COALESCE(rtd, avg) END), SUM(kind = 'realtime')
-                FROM readings
-                WHERE mn = ? AND kind IN ('realtime', 'minute', 'hour') AND data_time_unix >= ? AND data_time_unix < ?
-                GROUP BY hour, pollutant
-                """, arguments: [from, from, mn, from, until]).map { row in
-                RealtimeSummary(
-                    hourUnix: row[0], pollutant: row[1], maxRtd: row[2], maxZsRtd: row[3], overRangeCount: row[4] ?? 0,
-                    overRangePeak: row[5], count: row[6] ?? 0)
+            let statement = try RawStatement(cached: """
+                SELECT kind, data_time_unix, readings FROM records
+                WHERE mn = ?1 AND kind IN ('realtime', 'minute', 'hour') AND data_time_unix >= ?2 AND data_time_unix < ?3
+                """, on: db)
+            defer { statement.reset() }
+            try statement.bind(1, mn)
+            try statement.bind(2, from)
+            try statement.bind(3, until)
+            var summaries = RealtimeSummaries(from: from)
+            while try statement.step() {
+                let realtime = statement.text(0) == DataKind.realtime.rawValue
+                let time = statement.int64(1)
+                do {
+                    var reader = try ReadingCodec.Reader(statement.blob(2))
+                    while let entry = try reader.next() {
+                        summaries.add(entry.reading, at: time, realtime: realtime)
+                    }
+                } catch let error as ReadingCodecError {
+                    throw StoreError(
+                        operation: "summarising real-time values of \(mn)",
+                        reason: "the readings stored at \(time) are unreadable (\(error.reason))",
+                        remedy: "The file may come from a newer gateway or have been edited by hand; run the matching gateway version or restore it from a backup.")
+                }
             }
+            return summaries.result()
         }
     }
 
     public func activeHours(mn: String, from: Int64, until: Int64) async throws -> [Int64] {
         try await read("finding a device's active hours") { db in
+            // Every record holds at least one reading, so the records alone say which hours had data.
             try Int64.fetchAll(db, sql: """
                 SELECT DISTINCT ? + (data_time_unix - ?) / 3600 * 3600 AS hour
-                FROM readings
+                FROM records
                 WHERE mn = ? AND kind IN ('realtime', 'minute', 'hour') AND data_time_unix >= ? AND data_time_unix < ?
                 ORDER BY hour
                 """, arguments: [from, from, mn, from, until])

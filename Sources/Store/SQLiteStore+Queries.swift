@@ -3,14 +3,24 @@ import GRDB
 import HJ212
 
 extension SQLiteStore {
+    /// Readings matching `query`: oldest first, ties in key order (MN, kind, pollutant, pol_id).
+    ///
+    /// Records are read in (time, MN, kind) order and unpacked in Swift; a record's blob holds its
+    /// readings in (pollutant, pol_id) order, so the result is in the v1 key order without a sort.
+    /// A pollutant filter skips the other readings without building them, and reading stops as
+    /// soon as `limit` readings were found.
     public func readings(_ query: ReadingQuery) async throws -> [StoredReading] {
+        if let limit = query.limit, limit <= 0 { return [] }
         let (sql, arguments) = Self.readingsSQL(query)
+        let pollutant = query.pollutant.map { Array($0.utf8) }
+        let limit = query.limit ?? Int.max
         do {
             return try await pool.read { [sql, arguments] db in
                 var result: [StoredReading] = []
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
-                    result.append(try Self.storedReading(row))
+                    try Self.unpack(row, pollutant: pollutant, limit: limit, into: &result)
+                    if result.count >= limit { break }
                 }
                 return result
             }
@@ -126,7 +136,8 @@ extension SQLiteStore {
         }
     }
 
-    /// The SELECT for a reading query, with its arguments.
+    /// The SELECT of the records a reading query needs, with its arguments. The pollutant filter
+    /// and the limit are applied while unpacking (see ``readings(_:)``).
     static func readingsSQL(_ query: ReadingQuery) -> (String, StatementArguments) {
         var conditions: [String] = []
         var arguments = StatementArguments()
@@ -137,14 +148,6 @@ extension SQLiteStore {
         if let kind = query.kind {
             conditions.append("kind = ?")
             arguments += [kind.rawValue]
-            // Across devices, repeats the partial index's condition word for word, so that SQLite
-            // may use readings_by_time for a time range. For one device the primary key
-            // (mn, kind, time) is the right path, and the hint would lure the planner away from it.
-            if kind != .realtime && query.mn == nil { conditions.append("kind <> 'realtime'") }
-        }
-        if let pollutant = query.pollutant {
-            conditions.append("pollutant = ?")
-            arguments += [pollutant]
         }
         if let since = query.since {
             conditions.append("data_time_unix >= ?")
@@ -155,60 +158,88 @@ extension SQLiteStore {
             arguments += [until]
         }
         var sql = """
-            SELECT mn, kind, data_time_unix, pollutant, pol_id, data_time, raw_code,
-                rtd, min, avg, max, cou, zs_rtd, zs_min, zs_avg, zs_max, raw_avg,
-                flag, eflag, sample_time, other, edition, backfill, received_at, connection, qn
-            FROM readings
+            SELECT mn, kind, data_time_unix, data_time, edition, backfill, received_at, connection, qn, readings
+            FROM records
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         // Oldest first, ties in key order. With mn and kind fixed (left out here) this is the
-        // primary key's own order, so SQLite streams the rows without sorting.
+        // order of records_by_key, so SQLite streams the records without sorting. Without an MN
+        // the whole table is scanned: no caller reads across devices by time (the CLI asks for
+        // an MN, compliance reads device by device), and an index for it would cost every commit.
         var order = ["data_time_unix"]
         if query.mn == nil { order.append("mn") }
         if query.kind == nil { order.append("kind") }
-        order += ["pollutant", "pol_id"]
         sql += " ORDER BY " + order.joined(separator: ", ")
-        if let limit = query.limit {
+        // Every record holds at least one reading, so `limit` records are enough when every
+        // reading counts; with a pollutant filter, reading simply stops at the limit.
+        if let limit = query.limit, query.pollutant == nil {
             sql += " LIMIT ?"
             arguments += [Swift.max(limit, 0)]
         }
         return (sql, arguments)
     }
 
-    static func storedReading(_ row: Row) throws -> StoredReading {
+    /// Appends a record's readings (those of `pollutant` when given, UTF-8) to `result`, up to `limit` in all.
+    static func unpack(_ row: Row, pollutant: [UInt8]?, limit: Int, into result: inout [StoredReading]) throws {
         let mn: String = row[0]
         let kindText: String = row[1]
-        let dataTimeText: String = row[5]
-        let editionText: String = row[21]
-        let backfillValue: Int = row[22]
-        guard let kind = DataKind(rawValue: kindText), let dataTime = LocalDateTime(hj212: dataTimeText),
-              let edition = Edition(rawValue: editionText), let backfill = Backfill(rawValue: backfillValue)
-        else {
+        let dataTimeUnix: Int64 = row[2]
+        let record = RecordProvenance(
+            dataTime: row[3], edition: row[4], backfill: row[5], receivedAtMillis: row[6], connection: row[7], qn: row[8])
+        guard let kind = DataKind(rawValue: kindText) else {
+            throw unreadable(mn: mn, kind: kindText, provenance: record)
+        }
+        let recordValues = try provenanceValues(record, mn: mn, kind: kindText)
+        do {
+            try row.withUnsafeData(atIndex: 9) { blob in
+                guard let blob else {
+                    throw StoreError(
+                        operation: "reading stored readings",
+                        reason: "the record of \(mn) \(kindText) at \(record.dataTime) has no readings blob",
+                        remedy: "The file may have been edited by hand; restore it from a backup.")
+                }
+                try blob.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                    var reader = try ReadingCodec.Reader(bytes)
+                    while result.count < limit {
+                        let next = if let pollutant { try reader.next(code: pollutant) } else { try reader.next() }
+                        guard let entry = next else { break }
+                        let values = if let own = entry.provenance { try provenanceValues(own, mn: mn, kind: kindText) } else { recordValues }
+                        result.append(StoredReading(
+                            mn: mn, kind: kind, dataTime: values.dataTime, dataTimeUnix: dataTimeUnix, reading: entry.reading,
+                            edition: values.edition, backfill: values.backfill, receivedAtMillis: values.provenance.receivedAtMillis,
+                            connection: values.provenance.connection, qn: values.provenance.qn))
+                    }
+                }
+            }
+        } catch let error as ReadingCodecError {
             throw StoreError(
                 operation: "reading stored readings",
-                reason: "a stored row for \(mn) has a value this version cannot read (kind \(kindText), data_time \(dataTimeText), edition \(editionText), backfill \(backfillValue))",
-                remedy: "The file may come from a newer gateway or have been edited by hand; run the matching gateway version.")
+                reason: "the readings stored for \(mn) \(kindText) at \(record.dataTime) are unreadable (\(error.reason))",
+                remedy: "The file may come from a newer gateway or have been edited by hand; run the matching gateway version or restore it from a backup.")
         }
-        let code: String = row[3]
-        let polId: String = row[4]
-        var reading = Reading(code: code, rawCode: row[6] as String?, polId: polId.isEmpty ? nil : polId)
-        for (offset, field) in Reading.NumericField.allCases.enumerated() {
-            reading[field] = row[7 + offset] as Double?
+    }
+
+    /// A provenance with its text parsed into the types a ``StoredReading`` holds.
+    private struct ProvenanceValues {
+        var provenance: RecordProvenance
+        var dataTime: LocalDateTime
+        var edition: Edition
+        var backfill: Backfill
+    }
+
+    private static func provenanceValues(_ provenance: RecordProvenance, mn: String, kind: String) throws -> ProvenanceValues {
+        guard let dataTime = LocalDateTime(hj212: provenance.dataTime), let edition = Edition(rawValue: provenance.edition),
+              let backfill = Backfill(rawValue: provenance.backfill)
+        else {
+            throw unreadable(mn: mn, kind: kind, provenance: provenance)
         }
-        if let flag: String = row[17] { reading.flag = DataFlag(rawValue: flag) }
-        reading.eFlag = row[18]
-        reading.sampleTime = row[19]
-        if let other: String = row[20] {
-            guard let values = SuffixCoding.decode(other) else {
-                throw StoreError(
-                    operation: "reading stored readings",
-                    reason: "the extra suffixes stored for \(mn) \(code) at \(dataTimeText) are unreadable",
-                    remedy: "The file may have been edited by hand; restore it from a backup.")
-            }
-            reading.other = values
-        }
-        return StoredReading(
-            mn: mn, kind: kind, dataTime: dataTime, dataTimeUnix: row[2], reading: reading, edition: edition,
-            backfill: backfill, receivedAtMillis: row[23], connection: row[24], qn: row[25])
+        return ProvenanceValues(provenance: provenance, dataTime: dataTime, edition: edition, backfill: backfill)
+    }
+
+    private static func unreadable(mn: String, kind: String, provenance: RecordProvenance) -> StoreError {
+        StoreError(
+            operation: "reading stored readings",
+            reason: "a stored record for \(mn) has a value this version cannot read (kind \(kind), data_time \(provenance.dataTime), edition \(provenance.edition), backfill \(provenance.backfill))",
+            remedy: "The file may come from a newer gateway or have been edited by hand; run the matching gateway version.")
     }
 }

@@ -26,33 +26,42 @@ public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
 /// readers (the CLI, the disclosure publisher) read while the gateway writes; a 5 s busy timeout
 /// covers the short moments when SQLite needs an exclusive lock.
 ///
-/// ## Schema (migration `v1`)
-/// - `readings` (`WITHOUT ROWID`), primary key `(mn, kind, data_time_unix, pollutant, pol_id)`:
-///   the natural key, so a device's rows append in time order. `pol_id` is `''` when the reading
-///   names no instrument (only 3020 device information carries `PolId`, and there one code repeats
-///   per instrument). Columns: `data_time` (as sent, 14 or 17 digits), `raw_code` (NULL when equal
-///   to `pollutant`), `rtd … raw_avg` (REAL, NULL when not sent), `flag`, `eflag`, `sample_time`,
-///   `other` (the remaining suffixes as a JSON array of `[suffix, value]` pairs, in frame order,
-///   NULL when none), `edition`, `backfill`, `received_at` (ms), `connection`, `qn` — provenance of
-///   the first frame that stored the row. The partial index `readings_by_time(kind,
-///   data_time_unix) WHERE kind <> 'realtime'` serves time-range scans across devices for the
-///   minute, hour and day values (compliance, disclosure) without slowing the realtime bulk.
+/// ## Schema (migrations `v1`, `v2-compliance`, `v3-records`)
+/// - `records`: one row per record — a device's upload for one (MN, kind, DataTime) — holding
+///   all its readings packed in the `readings` blob (``ReadingCodec``: per reading the code,
+///   PolId, raw code when it differs, the values sent, flag, EFlag, SampleTime and other
+///   suffixes, in key order). `reading_count` is the number of readings in the blob. Columns
+///   `data_time` (as sent, 14 or 17 digits), `edition`, `backfill`, `received_at` (ms),
+///   `connection`, `qn` are the provenance of the frame that created the record; a reading
+///   merged in later from a frame with other provenance carries its own in the blob. A rowid
+///   table, appended in arrival order, with the unique index `records_by_key(mn, kind,
+///   data_time_unix)`: the natural key, so a device's records are found in time order. A commit
+///   writes one table row and one index entry per frame, instead of a wide row and an index
+///   entry per reading as `v1` did (its `readings` table is converted and dropped by `v3`).
+///   The natural key of a reading stays (MN, kind, DataTime, pollutant, PolId), PolId `''` when
+///   none; readings of one record are unique on (pollutant, PolId). Nothing indexes records by
+///   time across devices: no caller reads that way (the CLI asks for an MN, compliance reads
+///   device by device), so such a query scans the table.
 /// - `frames`: one row per accepted upload (`mn, qn, cn, kind, data_time_unix, received_at,
 ///   connection, peer, reading_count`); unique on `(mn, qn)` where `qn` is not NULL (the index
 ///   `frames_by_qn` lists `qn` first: live QNs are timestamps, so it grows at its end), so a resent
-///   frame keeps its first row. A QN-less (2005) frame whose readings were all stored before is
-///   treated as a resend and adds no row. Index on `received_at`.
+///   frame keeps its first row and ``frameStored(mn:qn:)`` finds every acknowledged frame. A
+///   QN-less (2005) frame whose readings were all stored before is treated as a resend and adds
+///   no row. The index on `received_at` serves ``deviceActivity(since:until:)``.
 /// - `rejects`: `id, received_at, peer, mn, reason, detail, raw` (the bytes exactly as received).
 ///   Indexes on `received_at` and `(mn, received_at)`.
 /// - `devices` (`WITHOUT ROWID`): `mn` primary key, `last_seen` (ms), `last_qn`, `connection`,
 ///   `peer`; upserted by `seen` and `commandAnswer` events, keeping the latest by time.
 /// - `command_answers`: `mn, qn, cn, at` (ms), `detail` — 9011/9012 answers against the command QN.
+/// - `periods`, `exceedance_events`, `warnings`, `online_hours`: compliance results (`v2-compliance`).
 ///
 /// ## Write path
-/// A frame's readings go in with one multi-row `INSERT … ON CONFLICT DO NOTHING` on GRDB's cached
-/// statements, bound through the SQLite C API (see `BatchWriter`); keys that were already stored
-/// are compared with the stored values (numeric fields and flag) to tell a resend (duplicate)
-/// from a conflict. The first value is always kept; conflicts are logged as warnings.
+/// Each frame's readings go in as one record with `INSERT … ON CONFLICT DO NOTHING`, on GRDB's
+/// cached statements bound through the SQLite C API (see `BatchWriter`). Only when the record
+/// exists already is its blob read and each reading compared by its natural key: same numeric
+/// values and flag, a duplicate (a resend); other values, a conflict; a key not stored yet (another
+/// piece of the upload, a later frame adding a pollutant) is merged in and the blob rewritten. The
+/// first value is always kept; conflicts are logged as warnings. ``FrameOutcome`` counts readings.
 ///
 /// ## Concurrency
 /// All state lives in GRDB's `DatabasePool`, which serialises writes on one connection and runs
@@ -199,7 +208,7 @@ public final class SQLiteStore: MonitoringStore {
         do {
             let values = try await pool.read { db in
                 try [
-                    Int.fetchOne(db, sql: "SELECT count(*) FROM readings") ?? 0,
+                    Int.fetchOne(db, sql: "SELECT coalesce(sum(reading_count), 0) FROM records") ?? 0,
                     Int.fetchOne(db, sql: "SELECT count(*) FROM frames") ?? 0,
                     Int.fetchOne(db, sql: "SELECT count(*) FROM rejects") ?? 0,
                 ]

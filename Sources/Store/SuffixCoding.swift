@@ -1,9 +1,10 @@
 import Foundation
 import HJ212
 
-/// The `readings.other` column: a reading's non-standard suffixes as a JSON array of
+/// The v1 `readings.other` column: a reading's non-standard suffixes as a JSON array of
 /// `[suffix, value]` pairs, e.g. `[["Ala","1"],["Info","x"]]`. An array (not an object) keeps frame
-/// order and repeated suffixes, and stays readable with SQLite's `json_each`.
+/// order and repeated suffixes, and stays readable with SQLite's `json_each`. Read only by the
+/// `v3-records` migration now (records keep the suffixes in their blob, see ``ReadingCodec``).
 enum SuffixCoding {
     static func encode(_ values: [Reading.SuffixValue]) -> String {
         var text = "["

@@ -174,20 +174,21 @@ struct SQLiteStoreCommitTests {
         #expect(warnings.last?.metadata["mns"] == Sample.mnA)
     }
 
-    @Test("a frame with more readings than one statement carries")
+    @Test("a wide frame: one record of many readings, and one changed value in it")
     func wideFrame() async throws {
         try await withStore { store, _ in
-            let count = BatchWriter.rowsPerInsert * 2 + 5
+            let count = 69
             let readings = (0..<count).map { Sample.reading("c\($0)", rtd: Double($0)) }
             let frame = Sample.frame(qn: "Q1", readings: readings)
             #expect(try await store.commit(WriteBatch(frames: [frame])).frames == [FrameOutcome(inserted: count)])
-            // Resent with one changed value in the middle statement.
+            // Resent with one changed value in the middle.
             var changed = frame
-            changed.readings[BatchWriter.rowsPerInsert + 3].rtd = -1
+            changed.readings[35].rtd = -1
             let outcome = try await store.commit(WriteBatch(frames: [changed]))
             #expect(outcome.frames == [FrameOutcome(duplicates: count - 1, conflicts: 1)])
-            #expect(outcome.conflicts.map(\.pollutant) == ["c\(BatchWriter.rowsPerInsert + 3)"])
+            #expect(outcome.conflicts.map(\.pollutant) == ["c35"])
             #expect(try await store.counts().readings == count)
+            #expect(try await store.readings(ReadingQuery()).map(\.reading) == readings.sorted { $0.code < $1.code })
         }
     }
 
@@ -316,7 +317,7 @@ struct SQLiteStoreQueryTests {
         }
     }
 
-    @Test("queries use the keys: by device through the primary key, across devices through readings_by_time")
+    @Test("queries use the keys: by device through records_by_key, in its order; frames by (QN, MN)")
     func queryPlans() async throws {
         try await withStore { store, _ in
             func plan(_ query: ReadingQuery) async throws -> String {
@@ -327,19 +328,27 @@ struct SQLiteStoreQueryTests {
                 }
             }
             let byDevice = try await plan(ReadingQuery(mn: Sample.mnA, pollutant: "a21026", kind: .realtime, since: 0, until: 10))
-            #expect(byDevice.contains("PRIMARY KEY"))
-            // Rows come in key order: at most rows with the same time are sorted, never the whole result.
-            #expect(!byDevice.contains("TEMP B-TREE FOR ORDER BY"))
-            let oneDeviceAllCodes = try await plan(ReadingQuery(mn: Sample.mnA, kind: .hour, since: 0, until: 10))
-            #expect(oneDeviceAllCodes.contains("PRIMARY KEY"))
-            #expect(!oneDeviceAllCodes.contains("TEMP B-TREE"))
-            let acrossDevices = try await plan(ReadingQuery(kind: .hour, since: 0, until: 10))
-            #expect(acrossDevices.contains("readings_by_time"))
+            #expect(byDevice.contains("records_by_key"))
+            // Records come in key order: nothing is sorted.
+            #expect(!byDevice.contains("TEMP B-TREE"))
+            let oneDeviceOneKind = try await plan(ReadingQuery(mn: Sample.mnA, kind: .hour, since: 0, until: 10, limit: 5))
+            #expect(oneDeviceOneKind.contains("records_by_key"))
+            #expect(!oneDeviceOneKind.contains("TEMP B-TREE"))
+            let oneDeviceAllKinds = try await plan(ReadingQuery(mn: Sample.mnA, since: 0, until: 10))
+            #expect(oneDeviceAllKinds.contains("records_by_key"))
             let frame = try await store.pool.read { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT 1 FROM frames WHERE mn = ? AND qn = ?", arguments: ["a", "b"])
                     .map { $0["detail"] as String }.joined()
             }
             #expect(frame.contains("frames_by_qn"))
+            let summary = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    EXPLAIN QUERY PLAN SELECT kind, data_time_unix, readings FROM records
+                    WHERE mn = ?1 AND kind IN ('realtime', 'minute', 'hour') AND data_time_unix >= ?2 AND data_time_unix < ?3
+                    """, arguments: ["a", 0, 10])
+                    .map { $0["detail"] as String }.joined()
+            }
+            #expect(summary.contains("records_by_key"))
         }
     }
 
@@ -462,7 +471,7 @@ struct SQLiteStoreFileTests {
         #expect(try await second.rejects(RejectQuery()).first?.record.raw == [0xFF])
         #expect(try await second.deviceActivity(since: 0, until: 10).first?.lastQN == "Q1")
         let applied = try await second.pool.read { db in try SQLiteStore.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1", "v2-compliance"])
+        #expect(applied == ["v1", "v2-compliance", "v3-records"])
         // A resend after the restart is still a duplicate.
         let again = try await second.commit(WriteBatch(frames: [Sample.frame(qn: "Q1", readings: [SQLiteStoreCommitTests.fullReading()])]))
         #expect(again.frames == [FrameOutcome(duplicates: 1)])
