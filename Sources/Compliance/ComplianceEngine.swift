@@ -23,6 +23,11 @@ public actor ComplianceEngine {
     let logger: Logger
     let now: @Sendable () -> Date
     nonisolated let inbox = EngineInbox()
+    /// When each device's hour in progress was last judged by the live loop (Unix seconds).
+    private var openHourJudgedAt: [String: Int64] = [:]
+    /// How often the live loop re-judges a device's hour in progress: a preview, since an hour is
+    /// judged on its mean and that is final only when it closes (it is judged again then).
+    public static let openHourInterval: Int64 = 60
 
     public init(
         store: any Backend, registry: ComplianceRegistry, timeZone: LocalTimeZone, tables: CodeTables = .shipped,
@@ -110,9 +115,15 @@ public actor ComplianceEngine {
     }
 
     /// Evaluates what ``note(_:)`` collected.
+    ///
+    /// - Parameter pacingOpenHours: Judge a device's hour in progress at most every
+    ///   ``openHourInterval`` seconds, leaving it in the inbox meanwhile (the live loop does
+    ///   this: a device that uploads every few seconds would otherwise have its hour re-read and
+    ///   re-judged on every flush). Closed hours, late and back-filled data are judged at once.
     @discardableResult
-    public func flush() async throws -> Summary {
-        let work = inbox.drain()
+    public func flush(pacingOpenHours: Bool = false) async throws -> Summary {
+        var work = inbox.drain()
+        if pacingOpenHours { deferOpenHours(&work) }
         guard !work.isEmpty else { return Summary() }
         do {
             return try await evaluate(work)
@@ -121,6 +132,24 @@ public actor ComplianceEngine {
             inbox.restore(work)
             throw error
         }
+    }
+
+    /// Moves the hours in progress that were judged less than ``openHourInterval`` ago back to
+    /// the inbox.
+    private func deferOpenHours(_ work: inout EngineInbox.Work) {
+        let nowUnix = Int64(now().timeIntervalSince1970)
+        let openHour = clock.hourStart(nowUnix)
+        var deferred = EngineInbox.Work()
+        for (mn, hours) in work.hours where hours.contains(openHour) {
+            if let judged = openHourJudgedAt[mn], nowUnix - judged < Self.openHourInterval, judged >= openHour {
+                work.hours[mn]?.remove(openHour)
+                if work.hours[mn]?.isEmpty == true { work.hours[mn] = nil }
+                deferred.hours[mn] = [openHour]
+            } else {
+                openHourJudgedAt[mn] = nowUnix
+            }
+        }
+        if !deferred.hours.isEmpty { inbox.restore(deferred) }
     }
 
     func evaluate(_ work: EngineInbox.Work) async throws -> Summary {
@@ -151,19 +180,27 @@ public actor ComplianceEngine {
         return summary
     }
 
-    /// Flushes every `interval` until cancelled; when a local hour ends, re-evaluates it for every
+    /// Flushes every `interval` (longer after a long flush, so judging never crowds out ingest)
+    /// until cancelled; when a local hour ends, re-evaluates it for every
     /// device that sent something in it (so an hour that never got enough data is judged too).
     public func run(interval: Duration = .seconds(2)) async {
         var currentHour = clock.hourStart(Int64(now().timeIntervalSince1970))
+        var pause = interval
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            try? await Task.sleep(for: pause)
             let hour = clock.hourStart(Int64(now().timeIntervalSince1970))
             if hour != currentHour {
                 inbox.closeHour(currentHour)
                 currentHour = hour
             }
             do {
-                let summary = try await flush()
+                let started = ContinuousClock.now
+                defer {
+                    // Judging yields to ingest: during a back-fill storm the engine takes at most
+                    // about a fifth of the time (and of the store's writer) and catches up after.
+                    pause = max(interval, (ContinuousClock.now - started) * 4)
+                }
+                let summary = try await flush(pacingOpenHours: true)
                 if summary.hours + summary.days > 0 {
                     logger.debug("compliance evaluated", metadata: [
                         "hours": "\(summary.hours)", "days": "\(summary.days)", "events": "\(summary.events)",
