@@ -286,10 +286,15 @@ enum ReadingCodec {
         var scale = 0
         while scale < Int(rawScale) {
             let power = powersOfTen[scale]
-            let scaled = (value * power).rounded()
+            let product = value * power
+            let scaled = product.rounded()
             guard Swift.abs(scaled) <= largestMantissa else { return nil }
-            let mantissa = Int64(scaled)
-            if (Double(mantissa) / power).bitPattern == value.bitPattern { return (mantissa, scale) }
+            // A value that is m / 10^k bit for bit has value * 10^k within |m| * 2^-51 of m, so a
+            // product farther from an integer cannot pass the exact check: skip its division.
+            if Swift.abs(product - scaled) <= Swift.abs(scaled) * 0x1p-48 {
+                let mantissa = Int64(scaled)
+                if (Double(mantissa) / power).bitPattern == value.bitPattern { return (mantissa, scale) }
+            }
             scale += 1
         }
         return nil
