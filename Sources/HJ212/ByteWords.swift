@@ -84,4 +84,13 @@ enum ByteWords {
         value = (value &* 10000 &+ (value >> 32)) & 0xFFFF_FFFF
         return value
     }
+
+    /// The high bit of every byte of the word equal to `byte` (exact for every byte, unlike the
+    /// first-match trick above, so each can be visited).
+    @inline(__always)
+    static func matches(of byte: UInt8, in word: UInt64) -> UInt64 {
+        let x = word ^ (ones &* UInt64(byte))
+        // 0x7F added to the low seven bits carries into the high bit unless they are all zero.
+        return ~(((x & ~highs) &+ ~highs) | x) & highs
+    }
 }

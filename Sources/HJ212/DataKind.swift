@@ -10,8 +10,14 @@ public enum DataKind: String, Sendable, Hashable, CaseIterable, Codable {
     case info       // 3020: field-device information
 
     public init?(cn: String) {
-        // By the bytes as one word ("2011" is 0x3131_3032): a switch over strings compares each.
-        switch ByteWords.word(cn) {
+        guard let word = ByteWords.word(cn) else { return nil }
+        self.init(cnWord: word)
+    }
+
+    /// The kind for a CN given as its bytes in a word (`ByteWords`; "2011" is 0x3131_3032): a
+    /// switch over strings would compare each.
+    init?(cnWord: UInt64) {
+        switch cnWord {
         case 0x3131_3032: self = .realtime
         case 0x3135_3032: self = .minute
         case 0x3136_3032: self = .hour

@@ -63,23 +63,37 @@ enum FastContentReader {
     static let flagField: UInt8 = 10
     static let noField: UInt8 = 255
 
-    /// The field for a suffix given as a word (`ByteWords`, zero-padded).
-    @inline(__always)
-    static func field(suffix word: UInt64) -> UInt8 {
-        switch word {
-        case 0x64_7452: 0 // Rtd
-        case 0x6E_694D: 1 // Min
-        case 0x67_7641: 2 // Avg
-        case 0x78_614D: 3 // Max
-        case 0x75_6F43: 4 // Cou
-        case 0x64_7452_735A: 5 // ZsRtd
-        case 0x6E_694D_735A: 6 // ZsMin
-        case 0x67_7641_735A: 7 // ZsAvg
-        case 0x78_614D_735A: 8 // ZsMax
-        case 0x6776_4177_6152: 9 // RawAvg
-        case 0x6761_6C46: flagField // Flag
-        default: noField // EFlag, SampleTime, other suffixes: the general reader keeps them
+    /// The suffixes this reader types, in field order (`Reading.NumericField`, then Flag).
+    static let suffixNames = Reading.NumericField.allCases.map(\.suffix) + ["Flag"]
+    /// A multiplier whose top four bits of `word &* suffixHash` differ for every suffix name.
+    static let suffixHash: UInt64 = 0x5143_1193_E6C3_F339
+
+    /// The suffix words by hash slot (all ones where no suffix hashes), and their fields, four
+    /// bits a slot (15 for none): a suffix is named with one probe instead of a chain of compares.
+    static let suffixTable: (words: [UInt64], fields: UInt64) = {
+        var words = [UInt64](repeating: ~0, count: 16)
+        var fields = UInt64.max
+        for (field, name) in suffixNames.enumerated() {
+            let word = InternTable.word(name)
+            let slot = Int((word &* suffixHash) >> 60)
+            precondition(words[slot] == ~0, "suffix hash collision")
+            words[slot] = word
+            fields = fields & ~(0xF << UInt64(4 * slot)) | UInt64(field) << UInt64(4 * slot)
         }
+        return (words, fields)
+    }()
+
+    /// The field for a suffix given as a word (`ByteWords`, zero-padded), or `noField`.
+    @inline(__always)
+    static func field(suffix word: UInt64, words: UnsafePointer<UInt64>, fields: UInt64) -> UInt8 {
+        let slot = Int(truncatingIfNeeded: (word &* suffixHash) >> 60)
+        let field = UInt8(truncatingIfNeeded: fields >> UInt64(slot &* 4)) & 0xF
+        return words[slot] == word && field != 0xF ? field : noField
+    }
+
+    /// The field for a suffix word (tests and the odd caller; the scan passes the table along).
+    static func field(suffix word: UInt64) -> UInt8 {
+        suffixTable.words.withUnsafeBufferPointer { field(suffix: word, words: $0.baseAddress!, fields: suffixTable.fields) }
     }
 
     /// Reads a data area of a frame whose CN gave `kind` and whose ST gave `medium`.
@@ -90,27 +104,40 @@ enum FastContentReader {
         guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return DataContent(kind: kind) }
         let mapCodes = edition == .hj2005
         var tooManyCodes = false
-        let content = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
-                scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
-                     tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables)
+        let suffixes = suffixTable
+        return suffixes.words.withUnsafeBufferPointer { suffixWords in
+            let suffixes = Suffixes(words: suffixWords.baseAddress!, fields: suffixes.fields)
+            let content = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
+                    scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
+                         tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes)
+                }
             }
+            guard tooManyCodes else { return content }
+            let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
+            let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
+            defer {
+                slots.deallocate()
+                values.deallocate()
+            }
+            return scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
+                        tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes)
         }
-        guard tooManyCodes else { return content }
-        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
-        let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
-        defer {
-            slots.deallocate()
-            values.deallocate()
-        }
-        return scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
-                    tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables)
+    }
+
+    /// `suffixTable` as the scan uses it.
+    struct Suffixes {
+        var words: UnsafePointer<UInt64>
+        var fields: UInt64
+
+        @inline(__always)
+        func field(_ word: UInt64) -> UInt8 { FastContentReader.field(suffix: word, words: words, fields: fields) }
     }
 
     private static func scan(
         _ p: UnsafePointer<UInt8>, _ count: Int, kind: DataKind?, slots: UnsafeMutablePointer<Slot>,
         values: UnsafeMutablePointer<Double>, capacity: Int, tooManyCodes: inout Bool, mapCodes: Bool,
-        medium: InternTable.Medium, tables: CodeTables
+        medium: InternTable.Medium, tables: CodeTables, suffixes: Suffixes
     ) -> DataContent? {
         var dataTime: LocalDateTime?
         var dataTimeText: String?
@@ -129,7 +156,7 @@ enum FastContentReader {
                 let suffix = ByteWords.load(p, keyStart + currentLength + 1)
                 let length = ByteWords.firstIndex(of: equals, in: suffix)
                 if length >= 3 && length <= 6 {
-                    field = Self.field(suffix: suffix & ByteWords.prefixMask(length))
+                    field = suffixes.field(suffix & ByteWords.prefixMask(length))
                     if field != noField { index = keyStart + currentLength + length + 2 }
                 }
             }
@@ -184,7 +211,7 @@ enum FastContentReader {
                         currentMask = 0
                     }
                     let suffixLength = keyEnd - dash - 1
-                    if suffixLength <= 8 { field = Self.field(suffix: ByteWords.word(p, dash + 1, suffixLength, count: count)) }
+                    if suffixLength <= 8 { field = suffixes.field(ByteWords.word(p, dash + 1, suffixLength, count: count)) }
                     guard field != noField else { return nil }
                 } else {
                     let valueStart = index

@@ -12,13 +12,27 @@ enum FastHeaderReader {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
+    /// A header, with what the content reader needs from its CN and ST found from their bytes.
+    struct Result {
+        var header: Header
+        var kind: DataKind?
+        var medium: InternTable.Medium
+    }
+
     /// Reads the header in `start..<end` of `bytes` (the whole frame: the reader loads 8 bytes at a
     /// time, past `end` when the frame goes on).
     static func read(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, tables: CodeTables) -> Header? {
+        readWithKind(bytes, start, end, tables: tables)?.header
+    }
+
+    /// `read`, with the data kind and medium.
+    static func readWithKind(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, tables: CodeTables) -> Result? {
         guard let base = bytes.baseAddress, end <= bytes.count else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let limit = bytes.count
         var header = Header()
+        var kind: DataKind?
+        var medium = InternTable.Medium.unknown
         var seen: UInt16 = 0
         var index = start
         let interned = tables.interned
@@ -51,11 +65,17 @@ enum FastHeaderReader {
                 guard first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 else { return nil }
             }
             switch bit {
-            case 1: header.qn = text(p, valueStart, length)
-            case 2: header.st = interned.string(p, valueStart, length, count: limit)
-            case 4: header.cn = interned.string(p, valueStart, length, count: limit)
+            case 1:
+                if let text = InlineText(p, valueStart, length) { header.setQN(text) } else { header.qn = text(p, valueStart, length) }
+            case 2:
+                header.st = interned.string(p, valueStart, length, count: limit)
+                if length <= 8 { medium = InternTable.Medium(stWord: ByteWords.word(p, valueStart, length, count: limit)) }
+            case 4:
+                header.cn = interned.string(p, valueStart, length, count: limit)
+                kind = length == 4 ? DataKind(cnWord: ByteWords.word(p, valueStart, 4, count: limit)) : nil
             case 8: header.pw = text(p, valueStart, length)
-            case 16: header.mn = text(p, valueStart, length)
+            case 16:
+                if let text = InlineText(p, valueStart, length) { header.setMN(text) } else { header.mn = text(p, valueStart, length) }
             case 32:
                 guard let number = digits(p, valueStart, length, maximum: 3), number <= 255 else { return nil }
                 header.flag = PacketFlag(rawValue: UInt8(number))
@@ -70,7 +90,7 @@ enum FastHeaderReader {
             }
             index = valueEnd + 1
         }
-        return header
+        return Result(header: header, kind: kind, medium: medium)
     }
 
     /// The first `;` or `,` at or after `from`, or `end`.

@@ -7,6 +7,10 @@ public struct Header: Sendable, Hashable {
     private var pnumValue = 0, pnoValue = 0
     private var flagValue: UInt8 = 0
     private var present: UInt16 = 0
+    /// QN and MN as read from a frame: their bytes, made into strings on access (`InlineText`).
+    /// A bit in `inline` says the field's value is there rather than in `qnValue`/`mnValue`.
+    private var qnInline = InlineText(), mnInline = InlineText()
+    private var inline: UInt16 = 0
 
     /// Header fields this software does not know, kept in frame order.
     public var otherFields: [CPItem]
@@ -40,8 +44,12 @@ public struct Header: Sendable, Hashable {
 
     /// Request number, `YYYYMMDDhhmmsszzz`. Often absent from 2005-style uploads.
     public var qn: String? {
-        get { get(Field.qn, qnValue) }
-        set { Self.set(Field.qn, newValue, "", &qnValue, &present) }
+        get { inline & Field.qn != 0 ? qnInline.string : get(Field.qn, qnValue) }
+        set {
+            inline &= ~Field.qn
+            qnInline = InlineText()
+            Self.set(Field.qn, newValue, "", &qnValue, &present)
+        }
     }
     /// System type, e.g. 31 (air source), 32 (water source), 91 (interaction).
     public var st: String? {
@@ -60,8 +68,31 @@ public struct Header: Sendable, Hashable {
     }
     /// Device identity.
     public var mn: String? {
-        get { get(Field.mn, mnValue) }
-        set { Self.set(Field.mn, newValue, "", &mnValue, &present) }
+        get { inline & Field.mn != 0 ? mnInline.string : get(Field.mn, mnValue) }
+        set {
+            inline &= ~Field.mn
+            mnInline = InlineText()
+            Self.set(Field.mn, newValue, "", &mnValue, &present)
+        }
+    }
+
+    /// Whether QN is present, without making its string.
+    var hasQN: Bool { present & Field.qn != 0 }
+    /// Whether MN is present, without making its string.
+    var hasMN: Bool { present & Field.mn != 0 }
+
+    /// Sets QN from a frame's bytes, kept until the string is asked for.
+    mutating func setQN(_ text: InlineText) {
+        qn = ""
+        qnInline = text
+        inline |= Field.qn
+    }
+
+    /// Sets MN from a frame's bytes, kept until the string is asked for.
+    mutating func setMN(_ text: InlineText) {
+        mn = ""
+        mnInline = text
+        inline |= Field.mn
     }
     /// The Flag field as sent, when it was a number.
     public var flag: PacketFlag? {
@@ -108,10 +139,11 @@ public struct Header: Sendable, Hashable {
     /// Whether the packet marks itself as back-filled (2025 `RF=1`).
     public var isBackfill: Bool { present & Field.rf != 0 && rfValue == "1" }
 
-    // An absent field always holds its empty value, so comparing the stored values compares the fields.
+    // An absent field always holds its empty value, so comparing the stored values compares the
+    // fields; QN and MN are compared as strings, wherever they are kept.
     public static func == (lhs: Header, rhs: Header) -> Bool {
-        lhs.present == rhs.present && lhs.qnValue == rhs.qnValue && lhs.stValue == rhs.stValue
-            && lhs.cnValue == rhs.cnValue && lhs.pwValue == rhs.pwValue && lhs.mnValue == rhs.mnValue
+        lhs.present == rhs.present && lhs.qn == rhs.qn && lhs.stValue == rhs.stValue
+            && lhs.cnValue == rhs.cnValue && lhs.pwValue == rhs.pwValue && lhs.mn == rhs.mn
             && lhs.flagValue == rhs.flagValue && lhs.flagTextValue == rhs.flagTextValue
             && lhs.pnumValue == rhs.pnumValue && lhs.pnoValue == rhs.pnoValue && lhs.rfValue == rhs.rfValue
             && lhs.otherFields == rhs.otherFields
@@ -119,11 +151,11 @@ public struct Header: Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(present)
-        hasher.combine(qnValue)
+        hasher.combine(qn)
         hasher.combine(stValue)
         hasher.combine(cnValue)
         hasher.combine(pwValue)
-        hasher.combine(mnValue)
+        hasher.combine(mn)
         hasher.combine(flagValue)
         hasher.combine(flagTextValue)
         hasher.combine(pnumValue)

@@ -18,7 +18,12 @@ struct InternTable: Sendable {
 
         /// The medium of a frame's system type: 31 air (gas), 32 water.
         init(st: String?) {
-            switch st.flatMap(ByteWords.word) {
+            self.init(stWord: st.flatMap(ByteWords.word))
+        }
+
+        /// The medium for an ST given as its bytes in a word (`ByteWords`).
+        init(stWord: UInt64?) {
+            switch stWord {
             case 0x3133: self = .gas // "31"
             case 0x3233: self = .water // "32"
             default: self = .unknown

@@ -2,7 +2,9 @@
 /// reading stays small to copy.
 public struct NumericValues: Sendable, Hashable {
     private var storage: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    private var present: UInt16 = 0
+    // A whole word (not UInt16): structs holding readings are then copied in the same widths
+    // they are written in, which keeps the processor's store forwarding working.
+    private var present: UInt64 = 0
 
     public init() {}
 
@@ -28,7 +30,7 @@ public struct NumericValues: Sendable, Hashable {
     @inline(__always)
     mutating func load(_ source: UnsafePointer<Double>, present: UInt16) {
         withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: UnsafeRawBufferPointer(start: source, count: 10 * MemoryLayout<Double>.stride)) }
-        self.present = present
+        self.present = UInt64(present)
     }
 
     public static func == (lhs: NumericValues, rhs: NumericValues) -> Bool {

@@ -12,7 +12,7 @@ public enum PacketDecoder {
         let dataEnd = frame.dataEnd
 
         // Where the data area starts and ends.
-        let cpKey = find(cpMarker, in: bytes, from: dataStart, to: dataEnd)
+        let cpKey = findCPMarker(in: bytes, from: dataStart, to: dataEnd)
         let headerEnd = cpKey ?? dataEnd
         var cpStart = dataEnd, cpEnd = dataEnd
         if let cpKey {
@@ -30,9 +30,19 @@ public enum PacketDecoder {
                 "no \"CP=&&\" field: the frame has no data area, so it cannot be read"))
         }
 
-        var header = bytes.withUnsafeBytes { raw in
-            FastHeaderReader.read(raw, dataStart, headerEnd, tables: options.tables)
-                ?? parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &problems)
+        var header: Header
+        let kind: DataKind?
+        let medium: InternTable.Medium
+        if let fast = bytes.withUnsafeBytes({ FastHeaderReader.readWithKind($0, dataStart, headerEnd, tables: options.tables) }) {
+            header = fast.header
+            kind = fast.kind
+            medium = fast.medium
+        } else {
+            header = bytes.withUnsafeBytes { raw in
+                parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &problems)
+            }
+            kind = header.cn.flatMap(DataKind.init(cn:))
+            medium = InternTable.Medium(st: header.st)
         }
         if cpKey != nil && headerEnd > dataStart && bytes[headerEnd - 1] != UInt8(ascii: ";") {
             problems.append(Problem(.headerSeparator, .warning, offset: headerEnd, field: "CP", "no \";\" before \"CP=\""))
@@ -73,8 +83,6 @@ public enum PacketDecoder {
         }
 
         // CRC over the (plaintext) data segment, then the typed content.
-        let kind = header.cn.flatMap(DataKind.init(cn:))
-        let medium = InternTable.Medium(st: header.st)
         let crc = storage.withUnsafeBytes { raw in
             checkCRC(frame: frame, segment: UnsafeRawBufferPointer(rebasing: raw[segmentRange]), verifiable: crcVerifiable,
                      options: options, problems: &problems)
@@ -103,7 +111,7 @@ public enum PacketDecoder {
     /// Reads only the header fields, for looking up the device before a full decode.
     public static func peekHeader(_ frame: RawFrame) -> Header {
         var ignored: [Problem] = []
-        let end = find(cpMarker, in: frame.bytes, from: 6, to: frame.dataEnd) ?? frame.dataEnd
+        let end = findCPMarker(in: frame.bytes, from: 6, to: frame.dataEnd) ?? frame.dataEnd
         return frame.bytes.withUnsafeBytes { raw in
             FastHeaderReader.read(raw, 6, end, tables: .shipped)
                 ?? parseHeader(UnsafeRawBufferPointer(rebasing: raw[6..<end]), baseOffset: 6, problems: &ignored)
@@ -252,13 +260,13 @@ public enum PacketDecoder {
         if header.cn == nil {
             problems.append(Problem(.missingCN, field: "CN", "no CN field: the command is unknown, so the frame cannot be handled"))
         }
-        if header.mn == nil {
+        if !header.hasMN {
             problems.append(Problem(.missingMN, field: "MN", "no MN field: the device cannot be identified"))
         }
         if header.st == nil {
             problems.append(Problem(.missingST, .warning, field: "ST", "no ST field (system type)"))
         }
-        if header.qn == nil && edition >= .hj2017 {
+        if !header.hasQN && edition >= .hj2017 {
             problems.append(Problem(.missingQN, .warning, field: "QN", "no QN field: answers will carry no request number"))
         }
         if let flag = header.flag {
@@ -350,6 +358,36 @@ public enum PacketDecoder {
     }
 
     // MARK: - Helpers
+
+    /// The first "CP=&&" in `from..<to`, found a word at a time: each 'C' of a word is checked.
+    static func findCPMarker(in bytes: [UInt8], from: Int, to: Int) -> Int? {
+        guard to - from >= 5, from >= 0, to <= bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
+            let p = buffer.baseAddress!
+            let marker = UInt32(0x263D_5043) // "CP=&"
+            let last = to - 5
+            var index = from
+            while index + 8 <= to {
+                var candidates = ByteWords.matches(of: UInt8(ascii: "C"), in: ByteWords.load(p, index))
+                while candidates != 0 {
+                    let at = index + candidates.trailingZeroBitCount >> 3
+                    if at <= last && UnsafeRawPointer(p + at).loadUnaligned(as: UInt32.self).littleEndian == marker && p[at + 4] == amp {
+                        return at
+                    }
+                    candidates &= candidates &- 1
+                }
+                index += 8
+            }
+            while index <= last {
+                if p[index] == UInt8(ascii: "C") && p[index + 1] == UInt8(ascii: "P") && p[index + 2] == UInt8(ascii: "=")
+                    && p[index + 3] == amp && p[index + 4] == amp {
+                    return index
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
 
     static func find(_ pattern: [UInt8], in bytes: [UInt8], from: Int, to: Int) -> Int? {
         guard to - from >= pattern.count else { return nil }

@@ -12,7 +12,7 @@ public struct Reading: Sendable, Hashable {
     // Stored without optionals: the compiler copies a struct with optional fields once more
     // whenever it builds one, and the decoder builds a reading for every code of every frame.
     /// The flag's letter, 0 for none, or `ReadingExtras.unknownFlag` for a flag kept as text.
-    private var flagByte: UInt8
+    private var flagByte: UInt64
     /// The rarely used parts: empty (no allocation) for most readings, else one element.
     private var extras: [ReadingExtras]
 
@@ -31,15 +31,15 @@ public struct Reading: Sendable, Hashable {
         get {
             switch flagByte {
             case 0: nil
-            case ReadingExtras.unknownFlag: .unknown(extras.first?.unknownFlag ?? "")
-            default: DataFlag(byte: flagByte)
+            case UInt64(ReadingExtras.unknownFlag): .unknown(extras.first?.unknownFlag ?? "")
+            default: DataFlag(byte: UInt8(truncatingIfNeeded: flagByte))
             }
         }
         set {
             if let letter = newValue?.knownLetter {
-                flagByte = letter
+                flagByte = UInt64(letter)
             } else if case .unknown(let text)? = newValue {
-                flagByte = ReadingExtras.unknownFlag
+                flagByte = UInt64(ReadingExtras.unknownFlag)
                 updateExtras { $0.unknownFlag = text }
             } else {
                 flagByte = 0
@@ -94,7 +94,7 @@ public struct Reading: Sendable, Hashable {
         if flagLetter != 0 {
             let flag = DataFlag(byte: flagLetter)
             if flag.knownLetter != nil {
-                flagByte = flagLetter
+                flagByte = UInt64(flagLetter)
             } else {
                 self.flag = flag
             }

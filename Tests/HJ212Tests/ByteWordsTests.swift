@@ -67,4 +67,44 @@ struct ByteWordsTests {
             #expect(ByteWords.plainKeyBytes(word) == plain, "\(bytes)")
         }
     }
+
+    @Test("matches(of:) marks exactly the equal bytes")
+    func matches() {
+        var rng = SplitMix64(seed: 3)
+        let alphabet: [UInt8] = [0x00, 0x43, 0x42, 0x44, 0xC3, 0x80, 0xFF, 0x7F, 0x01]
+        for _ in 0..<20000 {
+            let bytes = (0..<8).map { _ in alphabet.randomElement(using: &rng)! }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+            for target in [UInt8(0x43), 0x00, 0xFF] {
+                var expected: UInt64 = 0
+                for (index, byte) in bytes.enumerated() where byte == target { expected |= 0x80 << UInt64(8 * index) }
+                #expect(ByteWords.matches(of: target, in: word) == expected)
+            }
+        }
+    }
+
+    @Test("the CP marker is found where the byte-by-byte search finds it")
+    func cpMarker() {
+        var rng = SplitMix64(seed: 4)
+        let pieces = ["CP=&&", "CP=&", "C", "P", "=", "&", "&&", "x", "CCP=&&", "ST=32;", "CP=", "CPX&&"]
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let bytes = Array(text.utf8)
+            for from in 0...min(3, bytes.count) {
+                for to in Swift.max(from, bytes.count - 3)...bytes.count {
+                    #expect(PacketDecoder.findCPMarker(in: bytes, from: from, to: to)
+                            == PacketDecoder.find(Array("CP=&&".utf8), in: bytes, from: from, to: to), "\(text) \(from) \(to)")
+                }
+            }
+        }
+    }
+
+    @Test("suffix hash slots are distinct, and every suffix name maps to its field")
+    func suffixTable() {
+        let table = FastContentReader.suffixTable
+        #expect(table.words.filter { $0 != ~0 }.count == FastContentReader.suffixNames.count)
+        for (field, name) in FastContentReader.suffixNames.enumerated() {
+            #expect(FastContentReader.field(suffix: InternTable.word(name)) == UInt8(field))
+        }
+    }
 }

@@ -48,8 +48,12 @@ struct FastHeaderAgreementTests {
             frame.withUnsafeBytes { raw in
                 var problems: [Problem] = []
                 let general = PacketDecoder.parseHeader(UnsafeRawBufferPointer(rebasing: raw[6..<end]), baseOffset: 6, problems: &problems)
-                guard let fast = FastHeaderReader.read(raw, 6, end, tables: .shipped) else { return }
+                guard let result = FastHeaderReader.readWithKind(raw, 6, end, tables: .shipped) else { return }
+                let fast = result.header
                 accepted += 1
+                #expect(result.kind == general.cn.flatMap(DataKind.init(cn:)))
+                #expect(result.medium == InternTable.Medium(st: general.st))
+                #expect(fast.hasQN == (general.qn != nil) && fast.hasMN == (general.mn != nil))
                 #expect(fast == general, "round \(round): \(header)")
                 #expect(fast.qn == general.qn && fast.mn == general.mn && fast.flagText == general.flagText)
                 #expect(problems.isEmpty, "round \(round): \(header) \(problems)")
@@ -112,5 +116,35 @@ struct FastHeaderAgreementTests {
         #expect(DataKind(cn: kind.cn) == kind)
         #expect(DataKind(cn: kind.cn + "0") == nil)
         #expect(DataKind(cn: String(kind.cn.dropLast())) == nil)
+    }
+}
+
+/// QN and MN kept as bytes until asked for behave like the strings they stand for.
+@Suite("Header inline text")
+struct HeaderInlineTextTests {
+    @Test("inline QN and MN read back, compare and hash like strings set directly", arguments: [
+        "20240101080000000", "", "0100000A8900016F000169DC0", "超标排放设备", "12345678901234567890123456789012",
+    ])
+    func inlineText(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        let inline = try #require(bytes.withUnsafeBufferPointer { InlineText($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, 0, bytes.count) })
+        var fromBytes = Header(st: "32")
+        fromBytes.setQN(inline)
+        fromBytes.setMN(inline)
+        let direct = Header(qn: text, st: "32", mn: text)
+        #expect(fromBytes.qn == text && fromBytes.mn == text)
+        #expect(fromBytes == direct)
+        #expect(fromBytes.hashValue == direct.hashValue)
+        var changed = fromBytes
+        changed.qn = "x"
+        #expect(changed.qn == "x" && changed.mn == text && fromBytes.qn == text)
+        changed.mn = nil
+        #expect(changed.mn == nil && !changed.hasMN)
+    }
+
+    @Test("text longer than the inline capacity is not kept inline")
+    func tooLong() {
+        let bytes = Array(String(repeating: "A", count: InlineText.capacity + 1).utf8)
+        #expect(bytes.withUnsafeBufferPointer { InlineText($0.baseAddress!, 0, bytes.count) } == nil)
     }
 }
