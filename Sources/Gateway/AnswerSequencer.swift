@@ -26,6 +26,10 @@ final class AnswerSequencer: Sendable {
         var roomWaiter: CheckedContinuation<Void, Never>?
         /// Whoever waits until every ticket is settled (shutdown of the connection).
         var drainWaiter: CheckedContinuation<Void, Never>?
+        /// Answers in order, not yet handed to the channel; one write on the event loop takes
+        /// all that gathered meanwhile (a commit settles many tickets of a connection at once).
+        var outgoing: [UInt8] = []
+        var writeScheduled = false
 
         var outstanding: Int { Int(next - flushed) }
     }
@@ -72,20 +76,22 @@ final class AnswerSequencer: Sendable {
     /// Settles a ticket with its answer (nil: nothing is sent for it) and writes every answer
     /// that is now in order. Callable from any thread.
     func fulfil(_ ticket: Ticket, with answer: [UInt8]?) {
-        let wake = state.withLockedValue { state -> (room: CheckedContinuation<Void, Never>?, drained: CheckedContinuation<Void, Never>?) in
-            var out: [UInt8] = []
+        let wake = state.withLockedValue { state -> (room: CheckedContinuation<Void, Never>?, drained: CheckedContinuation<Void, Never>?, write: Bool) in
+            var scheduleWrite = false
             if ticket.number == state.flushed {
-                if let answer { out = answer }
+                if let answer { state.outgoing += answer }
                 state.flushed += 1
             } else {
                 state.settled[ticket.number] = .some(answer)
             }
             while !state.settled.isEmpty, let next = state.settled.removeValue(forKey: state.flushed) {
-                if let next { out += next }
+                if let next { state.outgoing += next }
                 state.flushed += 1
             }
-            // Written under the lock, so answers reach the event loop in ticket order.
-            if !out.isEmpty { channel.writeAndFlush(ByteBuffer(bytes: out), promise: nil) }
+            if !state.outgoing.isEmpty && !state.writeScheduled {
+                state.writeScheduled = true
+                scheduleWrite = true
+            }
             var room: CheckedContinuation<Void, Never>?
             if state.outstanding < limit, let waiter = state.roomWaiter {
                 state.roomWaiter = nil
@@ -96,10 +102,21 @@ final class AnswerSequencer: Sendable {
                 state.drainWaiter = nil
                 drained = waiter
             }
-            return (room, drained)
+            return (room, drained, scheduleWrite)
         }
+        if wake.write { channel.eventLoop.execute { self.writeOutgoing() } }
         wake.room?.resume()
         wake.drained?.resume()
+    }
+
+    /// Hands every gathered answer to the channel in one write (on the event loop).
+    private func writeOutgoing() {
+        let bytes = state.withLockedValue { state -> [UInt8] in
+            state.writeScheduled = false
+            defer { state.outgoing.removeAll(keepingCapacity: false) }
+            return state.outgoing
+        }
+        if !bytes.isEmpty { channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }
     }
 
     /// Waits until every ticket handed out is settled and its answer written.
