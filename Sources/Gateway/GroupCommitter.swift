@@ -150,6 +150,9 @@ public final class GroupCommitter: Sendable {
 
     /// Commits batches until `finish()` is called and everything handed in is written.
     public func run() async {
+        // Waiting `maxDelayMillis` gathers a batch when work arrives after a quiet spell. Under
+        // load the previous commit's own duration has gathered the next batch, so it goes at once.
+        var busy = false
         while true {
             let next = state.withLockedValue { state -> (empty: Bool, stopping: Bool, full: Bool) in
                 (state.isEmpty, state.stopping, state.frames.count >= settings.maxFrames)
@@ -165,12 +168,14 @@ public final class GroupCommitter: Sendable {
                     }
                     if !idle { continuation.resume() }
                 }
+                busy = false
                 continue
             }
-            if !next.full && settings.maxDelayMillis > 0 && !next.stopping {
+            if !busy && !next.full && settings.maxDelayMillis > 0 && !next.stopping {
                 try? await Task.sleep(for: .milliseconds(settings.maxDelayMillis))
             }
             await commitOnce()
+            busy = true
         }
         let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             state.stopped = true
