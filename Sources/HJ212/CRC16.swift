@@ -49,62 +49,51 @@ public enum CRC16 {
         return value
     }
 
-    /// `sliced[k * 256 + x]` is the register's high byte after `k` (1...16) further bytes of zero,
-    /// starting from high byte `x`. The HJ 212 update keeps only the register's high byte
-    /// between bytes, and that map is linear over GF(2), so sixteen bytes can be folded in with
-    /// one lookup that depends on the previous ones instead of sixteen.
-    static let sliced: [UInt8] = {
-        var tables = [UInt8](repeating: 0, count: 17 * 256)
+    /// `highPowers[k * 256 + x]` is H^k(x) for k in 0...7, where H(x) = `table[x] >> 8` is what one
+    /// byte of zero does to the register's high byte (the only part of the register that carries
+    /// from one byte to the next: `R = T[(R >> 8) ^ b]`).
+    static let highPowers: [UInt8] = {
+        var powers = [UInt8](repeating: 0, count: 8 * 256)
         for x in 0..<256 {
             var value = UInt8(x)
-            tables[x] = value
-            for k in 1...16 {
+            for k in 0..<8 {
+                powers[k * 256 + x] = value
                 value = UInt8(truncatingIfNeeded: table[Int(value)] >> 8)
-                tables[k * 256 + x] = value
             }
         }
-        return tables
+        return powers
     }()
 
-    /// The XOR of the sliced lookups for the eight bytes of `word`, whose last byte is followed by
-    /// `last - 1` more bytes of the block (the first byte's lookup left out when `skipFirst`).
-    @inline(__always)
-    private static func fold(_ p: UnsafePointer<UInt8>, _ word: UInt64, last: Int, skipFirst: Bool) -> UInt8 {
-        @inline(__always) func lookup(_ byte: Int, _ k: Int) -> UInt8 {
-            p[k &* 256 &+ Int(UInt8(truncatingIfNeeded: word >> UInt64(byte &* 8)))]
-        }
-        // Independent lookups, paired so they need not wait on each other.
-        let a = lookup(1, last + 6) ^ lookup(2, last + 5)
-        let b = lookup(3, last + 4) ^ lookup(4, last + 3)
-        let c = lookup(5, last + 2) ^ lookup(6, last + 1)
-        let d = lookup(7, last)
-        let rest = (a ^ b) ^ (c ^ d)
-        return skipFirst ? rest : rest ^ lookup(0, last + 7)
-    }
-
     /// HJ 212 CRC over raw bytes: register 0xFFFF, per byte `R = T[(R >> 8) ^ b]`.
+    ///
+    /// H is linear over GF(2) and its eighth power is the identity (a test checks both). So the
+    /// high byte after the first m bytes is H^(m mod 8)(0xFF) XOR, over those bytes, H^((m - i) mod 8)
+    /// of byte i: bytes eight apart go through the same power and can be XORed together first.
+    /// The bytes are XORed a word at a time, the eight lanes of the result each take one lookup,
+    /// and the last byte is folded in whole with the table. No lookup depends on another.
     public static func hj212(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
         let count = bytes.count
         guard count > 0 else { return 0xFFFF }
-        return sliced.withUnsafeBufferPointer { sliced in
+        let body = count - 1
+        // Words ending at body, body - 8, ...: lane j of each holds a byte (8 - j) mod 8 before body.
+        var folded: UInt64 = 0
+        var end = body
+        while end >= 8 {
+            folded ^= bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self).littleEndian
+            end -= 8
+        }
+        // The first (body mod 8) bytes, placed in the lanes they would have in a word ending at `end`.
+        var index = 0
+        while index < end {
+            folded ^= UInt64(bytes[index]) &<< UInt64(truncatingIfNeeded: 8 &* (8 &- end &+ index))
+            index += 1
+        }
+        return highPowers.withUnsafeBufferPointer { powers in
             table.withUnsafeBufferPointer { table in
-                let p = sliced.baseAddress!
-                // The register's high byte before each byte; the last byte is folded in whole.
-                var high: UInt8 = 0xFF
-                var index = 0
-                let body = count - 1
-                while index + 16 <= body {
-                    let first = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self).littleEndian
-                    let second = bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self).littleEndian
-                    // Only the first byte's lookup waits for the previous block; it goes last.
-                    let rest = fold(p, first, last: 9, skipFirst: true) ^ fold(p, second, last: 1, skipFirst: false)
-                    let b0 = UInt8(truncatingIfNeeded: first) ^ high
-                    high = rest ^ p[16 * 256 + Int(b0)]
-                    index += 16
-                }
-                while index < body {
-                    high = p[256 + Int(high ^ bytes[index])]
-                    index += 1
+                let p = powers.baseAddress!
+                var high = p[(body & 7) &* 256 &+ 0xFF] ^ UInt8(truncatingIfNeeded: folded)
+                for lane in 1..<8 {
+                    high ^= p[(8 &- lane) &* 256 &+ Int(UInt8(truncatingIfNeeded: folded &>> UInt64(8 &* lane)))]
                 }
                 return table[Int(high ^ bytes[body])]
             }

@@ -63,7 +63,23 @@ struct CRCTests {
         }
     }
 
-    @Test("the sliced CRC (16 bytes a step) equals the byte-at-a-time one, at every length and alignment")
+    @Test("the high-byte map H is linear and H^8 is the identity (what the folded CRC rests on)")
+    func highByteMap() {
+        func h(_ x: Int) -> Int { Int(CRC16.table[x] >> 8) }
+        for a in 0..<256 {
+            for b in 0..<256 where h(a ^ b) != h(a) ^ h(b) { Issue.record("H not linear at \(a), \(b)") }
+            var x = a
+            for _ in 0..<8 { x = h(x) }
+            #expect(x == a)
+            for k in 0..<8 {
+                var y = a
+                for _ in 0..<k { y = h(y) }
+                #expect(Int(CRC16.highPowers[k * 256 + a]) == y)
+            }
+        }
+    }
+
+    @Test("the folded CRC equals the byte-at-a-time one, at every length and alignment")
     func slicedAgreesWithBytewise() {
         var rng = SplitMix64(seed: 16)
         let data = (0..<2100).map { _ in UInt8.random(in: 0...255, using: &rng) }
