@@ -14,7 +14,8 @@ enum ByteWords {
     /// A mask of the first `length` bytes of a word (`length` from 0 to 8).
     @inline(__always)
     static func prefixMask(_ length: Int) -> UInt64 {
-        length >= 8 ? ~0 : (UInt64(1) << UInt64(length &* 8)) &- 1
+        // Masking shifts: no checks for shift amounts of 64 or more, which cannot occur here.
+        length >= 8 ? ~0 : (UInt64(1) &<< UInt64(truncatingIfNeeded: length &* 8)) &- 1
     }
 
     /// The bytes `start..<start + length` (at most 8) as a word, zero-padded; `count` bounds the buffer.
@@ -78,10 +79,10 @@ enum ByteWords {
     static func digitsValue(_ word: UInt64, _ count: Int) -> UInt64 {
         // Right-align the digits as the last of eight (leading zeros), then combine pairs,
         // quads and halves.
-        var value = (word &- ones &* 0x30) << UInt64((8 - count) * 8)
-        value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF_00FF_00FF
-        value = (value &* 100 &+ (value >> 16)) & 0x0000_FFFF_0000_FFFF
-        value = (value &* 10000 &+ (value >> 32)) & 0xFFFF_FFFF
+        var value = (word &- ones &* 0x30) &<< UInt64(truncatingIfNeeded: (8 &- count) &* 8)
+        value = (value &* 10 &+ (value &>> 8)) & 0x00FF_00FF_00FF_00FF
+        value = (value &* 100 &+ (value &>> 16)) & 0x0000_FFFF_0000_FFFF
+        value = (value &* 10000 &+ (value &>> 32)) & 0xFFFF_FFFF
         return value
     }
 

@@ -88,6 +88,15 @@ extension DataFlag {
         }
     }
 
+    /// Letters N, F, M, S, D, C, T, B and P as bits above 0x40 (a test checks the list).
+    static let knownLetters: UInt64 = 1 << 14 | 1 << 6 | 1 << 13 | 1 << 19 | 1 << 4 | 1 << 3 | 1 << 20 | 1 << 2 | 1 << 16
+
+    /// Whether a byte is the letter of a flag the standard defines.
+    @inline(__always)
+    static func isKnown(letter: UInt8) -> Bool {
+        letter &- 0x40 < 64 && (knownLetters &>> UInt64(letter &- 0x40)) & 1 != 0
+    }
+
     /// The letter of a flag the standard defines, as a byte; nil for `.unknown`.
     var knownLetter: UInt8? {
         switch self {

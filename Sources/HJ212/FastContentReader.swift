@@ -40,7 +40,7 @@ enum FastContentReader {
 
     @inline(__always)
     private static func special(_ byte: UInt8, _ mask: UInt64) -> Bool {
-        byte < 64 && (mask >> UInt64(byte)) & 1 != 0
+        byte < 64 && (mask &>> UInt64(byte)) & 1 != 0
     }
 
     /// Per-code state while the area is scanned: where the code sits, which values and flag were seen.
@@ -86,8 +86,8 @@ enum FastContentReader {
     /// The field for a suffix given as a word (`ByteWords`, zero-padded), or `noField`.
     @inline(__always)
     static func field(suffix word: UInt64, words: UnsafePointer<UInt64>, fields: UInt64) -> UInt8 {
-        let slot = Int(truncatingIfNeeded: (word &* suffixHash) >> 60)
-        let field = UInt8(truncatingIfNeeded: fields >> UInt64(slot &* 4)) & 0xF
+        let slot = Int(truncatingIfNeeded: (word &* suffixHash) &>> 60)
+        let field = UInt8(truncatingIfNeeded: fields &>> UInt64(truncatingIfNeeded: slot &* 4)) & 0xF
         return words[slot] == word && field != 0xF ? field : noField
     }
 
@@ -144,6 +144,7 @@ enum FastContentReader {
         var fields: [CPItem] = []
         var used = 0
         var current = -1
+        var seen: UInt64 = 0
         // The current code and its "-" as a word and mask (codes of up to 7 bytes; mask 0 otherwise).
         var currentKey: UInt64 = 0, currentMask: UInt64 = 0, currentLength = 0
         var group = 0
@@ -188,11 +189,17 @@ enum FastContentReader {
                     let codeLength = dash - keyStart
                     let word = codeLength <= 8 ? ByteWords.word(p, keyStart, codeLength, count: count) : 0
                     current = -1
-                    for slot in 0..<used where slots[slot].length == codeLength && slots[slot].word == word
-                        && (codeLength <= 8 || same(p, keyStart, slots[slot].start, codeLength)) {
-                        current = slot
-                        break
+                    // A code's first item: mostly a code not seen before, which the bit of its
+                    // word's hash in `seen` rules out without looking through the slots.
+                    let seenBit = UInt64(1) &<< ((word &* 0x9E37_79B9_7F4A_7C15) &>> 58)
+                    if seen & seenBit != 0 {
+                        for slot in 0..<used where slots[slot].length == codeLength && slots[slot].word == word
+                            && (codeLength <= 8 || same(p, keyStart, slots[slot].start, codeLength)) {
+                            current = slot
+                            break
+                        }
                     }
+                    seen |= seenBit
                     if current < 0 {
                         guard used < capacity else {
                             tooManyCodes = capacity < maximumSlots
@@ -206,7 +213,7 @@ enum FastContentReader {
                     if codeLength <= 7 {
                         currentLength = codeLength
                         currentMask = ByteWords.prefixMask(codeLength + 1)
-                        currentKey = word | UInt64(dashByte) << UInt64(codeLength * 8)
+                        currentKey = word | UInt64(dashByte) &<< UInt64(truncatingIfNeeded: codeLength &* 8)
                     } else {
                         currentMask = 0
                     }
@@ -276,7 +283,7 @@ enum FastContentReader {
                         digits += fraction
                     }
                 }
-                let bit = UInt16(1) << field
+                let bit = UInt16(1) &<< field
                 guard digits > 0, digits <= 19, mantissa < 1 << 53, fraction <= 22,
                       index == count || p[index] == semicolon || p[index] == comma,
                       slots[current].present & bit == 0

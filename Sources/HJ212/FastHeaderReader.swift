@@ -12,9 +12,8 @@ enum FastHeaderReader {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// A header, with what the content reader needs from its CN and ST found from their bytes.
-    struct Result {
-        var header: Header
+    /// What the content reader needs from CN and ST, found from their bytes.
+    struct Facts {
         var kind: DataKind?
         var medium: InternTable.Medium
     }
@@ -22,15 +21,16 @@ enum FastHeaderReader {
     /// Reads the header in `start..<end` of `bytes` (the whole frame: the reader loads 8 bytes at a
     /// time, past `end` when the frame goes on).
     static func read(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, tables: CodeTables) -> Header? {
-        readWithKind(bytes, start, end, tables: tables)?.header
+        var header = Header()
+        return read(bytes, start, end, tables: tables, into: &header) == nil ? nil : header
     }
 
-    /// `read`, with the data kind and medium.
-    static func readWithKind(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, tables: CodeTables) -> Result? {
+    /// `read`, into a header in place (the decoder's, inside its packet). The header must start
+    /// empty; when the reader gives up (nil) it holds part of the fields and must be replaced.
+    static func read(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int, tables: CodeTables, into header: inout Header) -> Facts? {
         guard let base = bytes.baseAddress, end <= bytes.count else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let limit = bytes.count
-        var header = Header()
         var kind: DataKind?
         var medium = InternTable.Medium.unknown
         var seen: UInt16 = 0
@@ -90,7 +90,7 @@ enum FastHeaderReader {
             }
             index = valueEnd + 1
         }
-        return Result(header: header, kind: kind, medium: medium)
+        return Facts(kind: kind, medium: medium)
     }
 
     /// The first `;` or `,` at or after `from`, or `end`.

@@ -124,7 +124,7 @@ struct InternTable: Sendable {
 
     @inline(__always)
     private static func hash(_ word: UInt64, _ length: Int, shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: ((word ^ UInt64(length)) &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        Int(truncatingIfNeeded: ((word ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15) &>> shift)
     }
 
     static func word(_ string: String) -> UInt64 {

@@ -6,7 +6,17 @@ public enum PacketDecoder {
 
     /// Decodes one frame. Never throws: every deviation becomes a `Problem` on the packet.
     public static func decode(_ frame: RawFrame, options: DecodeOptions = DecodeOptions()) -> Packet {
-        var problems = frame.problems
+        // The packet is filled in place: a header or packet built aside and then copied costs
+        // several copies of a few hundred bytes per frame (and the processor stalls on reading
+        // back, in wide loads, what was just written in narrow stores).
+        var packet = Packet(
+            header: Header(), storage: frame.bytes, dataAreaRange: 0..<0, content: DataContent(), edition: .hj2005,
+            wasEncrypted: false, crc: CRCCheck(), problems: frame.problems)
+        decode(frame, options: options, into: &packet)
+        return packet
+    }
+
+    private static func decode(_ frame: RawFrame, options: DecodeOptions, into packet: inout Packet) {
         let bytes = frame.bytes
         let dataStart = 6
         let dataEnd = frame.dataEnd
@@ -20,92 +30,93 @@ public enum PacketDecoder {
             if dataEnd - 2 >= cpStart && bytes[dataEnd - 1] == amp && bytes[dataEnd - 2] == amp {
                 cpEnd = dataEnd - 2
             } else {
-                problems.append(Problem(
+                packet.problems.append(Problem(
                     .cpNotTerminated, .warning, offset: dataEnd, field: "CP",
                     "the data area does not end with \"&&\"; it was read to the end of the data segment"))
             }
         } else {
-            problems.append(Problem(
+            packet.problems.append(Problem(
                 .missingCP, offset: dataStart, field: "CP",
                 "no \"CP=&&\" field: the frame has no data area, so it cannot be read"))
         }
 
-        var header: Header
         let kind: DataKind?
         let medium: InternTable.Medium
-        if let fast = bytes.withUnsafeBytes({ FastHeaderReader.readWithKind($0, dataStart, headerEnd, tables: options.tables) }) {
-            header = fast.header
+        if let fast = bytes.withUnsafeBytes({
+            FastHeaderReader.read($0, dataStart, headerEnd, tables: options.tables, into: &packet.header)
+        }) {
             kind = fast.kind
             medium = fast.medium
         } else {
-            header = bytes.withUnsafeBytes { raw in
-                parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &problems)
+            packet.header = bytes.withUnsafeBytes { raw in
+                parseHeader(UnsafeRawBufferPointer(rebasing: raw[dataStart..<headerEnd]), baseOffset: dataStart, problems: &packet.problems)
             }
-            kind = header.cn.flatMap(DataKind.init(cn:))
-            medium = InternTable.Medium(st: header.st)
+            kind = packet.header.cn.flatMap(DataKind.init(cn:))
+            medium = InternTable.Medium(st: packet.header.st)
         }
         if cpKey != nil && headerEnd > dataStart && bytes[headerEnd - 1] != UInt8(ascii: ";") {
-            problems.append(Problem(.headerSeparator, .warning, offset: headerEnd, field: "CP", "no \";\" before \"CP=\""))
+            packet.problems.append(Problem(.headerSeparator, .warning, offset: headerEnd, field: "CP", "no \";\" before \"CP=\""))
         }
 
         // Edition from the Flag's version bits.
-        let edition = readEdition(&header, problems: &problems)
+        let edition = readEdition(&packet.header, problems: &packet.problems)
+        packet.edition = edition
 
         // The plaintext: the frame itself, or the decrypted data area (2025).
-        var storage = bytes
         var areaRange = cpStart..<cpEnd
         var segmentRange = dataStart..<dataEnd
-        var wasEncrypted = false
         var crcVerifiable = true
         if cpKey != nil && DataAreaCipher.isEncrypted(bytes[cpStart..<cpEnd]) {
-            wasEncrypted = true
+            packet.wasEncrypted = true
             if let key = options.sm4Key {
                 switch DataAreaCipher.decrypt(Array(bytes[cpStart..<cpEnd]), key: key) {
                 case .success(let plain):
-                    storage = Array(bytes[dataStart..<cpStart]) + plain + Array(bytes[cpEnd..<dataEnd])
+                    packet.storage = Array(bytes[dataStart..<cpStart]) + plain + Array(bytes[cpEnd..<dataEnd])
                     areaRange = (cpStart - dataStart)..<(cpStart - dataStart + plain.count)
-                    segmentRange = 0..<storage.count
-                    checkPlaintextLength(frame: frame, plaintextLength: storage.count, problems: &problems)
+                    segmentRange = 0..<packet.storage.count
+                    checkPlaintextLength(frame: frame, plaintextLength: packet.storage.count, problems: &packet.problems)
                     // The standard's 1024 limit is about the plaintext, not the 5-fold wire form.
-                    if storage.count <= 1024 { problems.removeAll { $0.code == .lengthOverStandard } }
+                    if packet.storage.count <= 1024 { packet.problems.removeAll { $0.code == .lengthOverStandard } }
                 case .failure(let failure):
                     crcVerifiable = false
                     areaRange = cpStart..<cpStart
-                    problems.append(decryptionProblem(failure, cpStart: cpStart))
+                    packet.problems.append(decryptionProblem(failure, cpStart: cpStart))
                 }
             } else {
                 crcVerifiable = false
                 areaRange = cpStart..<cpStart
-                problems.append(Problem(
+                packet.problems.append(Problem(
                     .encryptedWithoutKey, offset: cpStart, field: "CP",
                     "the data area is SM4-encrypted and no key is configured for this device, so its CRC cannot be checked and its data cannot be read. Add the device's sm4_key"))
             }
         }
+        packet.dataAreaRange = areaRange
 
         // CRC over the (plaintext) data segment, then the typed content.
-        let crc = storage.withUnsafeBytes { raw in
+        let storage = packet.storage
+        packet.crc = storage.withUnsafeBytes { raw in
             checkCRC(frame: frame, segment: UnsafeRawBufferPointer(rebasing: raw[segmentRange]), verifiable: crcVerifiable,
-                     options: options, problems: &problems)
+                     options: options, problems: &packet.problems)
         }
-        let fast = storage.withUnsafeBytes { raw in
+        if let fast = storage.withUnsafeBytes({ raw in
             FastContentReader.read(UnsafeRawBufferPointer(rebasing: raw[areaRange]), kind: kind, medium: medium, edition: edition, tables: options.tables)
-        }
-        let content = fast ?? storage.withUnsafeBytes { raw in
-            ContentReader.read(
-                UnsafeRawBufferPointer(rebasing: raw[areaRange]), baseOffset: wasEncrypted ? nil : areaRange.lowerBound,
-                header: &header, edition: edition, tables: options.tables, problems: &problems)
-        }
-
-        checkRequiredFields(header, edition: edition, problems: &problems)
-
-        if options.policy == .strict {
-            for index in problems.indices where problems[index].code != .lengthIsPlaintext {
-                problems[index].severity = .error
+        }) {
+            packet.content = fast
+        } else {
+            packet.content = storage.withUnsafeBytes { raw in
+                ContentReader.read(
+                    UnsafeRawBufferPointer(rebasing: raw[areaRange]), baseOffset: packet.wasEncrypted ? nil : areaRange.lowerBound,
+                    header: &packet.header, edition: edition, tables: options.tables, problems: &packet.problems)
             }
         }
-        return Packet(
-            header: header, storage: storage, dataAreaRange: areaRange, content: content, edition: edition,
-            wasEncrypted: wasEncrypted, crc: crc, problems: problems)
+
+        checkRequiredFields(&packet, edition: edition)
+
+        if options.policy == .strict {
+            for index in packet.problems.indices where packet.problems[index].code != .lengthIsPlaintext {
+                packet.problems[index].severity = .error
+            }
+        }
     }
 
     /// Reads only the header fields, for looking up the device before a full decode.
@@ -256,42 +267,44 @@ public enum PacketDecoder {
         return .hj2025
     }
 
-    private static func checkRequiredFields(_ header: Header, edition: Edition, problems: inout [Problem]) {
-        if header.cn == nil {
-            problems.append(Problem(.missingCN, field: "CN", "no CN field: the command is unknown, so the frame cannot be handled"))
+    /// Takes the whole packet: passing its header while its problems are inout would copy the header.
+    private static func checkRequiredFields(_ packet: inout Packet, edition: Edition) {
+        func add(_ problem: Problem) { packet.problems.append(problem) }
+        if packet.header.cn == nil {
+            add(Problem(.missingCN, field: "CN", "no CN field: the command is unknown, so the frame cannot be handled"))
         }
-        if !header.hasMN {
-            problems.append(Problem(.missingMN, field: "MN", "no MN field: the device cannot be identified"))
+        if !packet.header.hasMN {
+            add(Problem(.missingMN, field: "MN", "no MN field: the device cannot be identified"))
         }
-        if header.st == nil {
-            problems.append(Problem(.missingST, .warning, field: "ST", "no ST field (system type)"))
+        if packet.header.st == nil {
+            add(Problem(.missingST, .warning, field: "ST", "no ST field (system type)"))
         }
-        if !header.hasQN && edition >= .hj2017 {
-            problems.append(Problem(.missingQN, .warning, field: "QN", "no QN field: answers will carry no request number"))
+        if !packet.header.hasQN && edition >= .hj2017 {
+            add(Problem(.missingQN, .warning, field: "QN", "no QN field: answers will carry no request number"))
         }
-        if let flag = header.flag {
-            let hasPieces = header.pnum != nil || header.pno != nil
-            if flag.isSplit && !(header.pnum != nil && header.pno != nil) {
-                problems.append(Problem(
+        if let flag = packet.header.flag {
+            let hasPieces = packet.header.pnum != nil || packet.header.pno != nil
+            if flag.isSplit && !(packet.header.pnum != nil && packet.header.pno != nil) {
+                add(Problem(
                     .splitFieldsInconsistent, .warning, field: "PNUM",
                     "Flag's D bit says the packet is split, but PNUM and PNO are not both present"))
             } else if !flag.isSplit && hasPieces {
-                problems.append(Problem(
+                add(Problem(
                     .splitFieldsInconsistent, .warning, field: "PNUM",
                     "PNUM/PNO are present but Flag's D bit is not set; the piece numbers were used"))
             }
-        } else if header.pnum != nil || header.pno != nil {
-            problems.append(Problem(
+        } else if packet.header.pnum != nil || packet.header.pno != nil {
+            add(Problem(
                 .splitFieldsInconsistent, .warning, field: "PNUM",
                 "PNUM/PNO are present without a Flag; the piece numbers were used"))
         }
-        if let pnum = header.pnum, let pno = header.pno, pno < 1 || pno > pnum {
-            problems.append(Problem(
+        if let pnum = packet.header.pnum, let pno = packet.header.pno, pno < 1 || pno > pnum {
+            add(Problem(
                 .splitFieldsInconsistent, .warning, field: "PNO",
                 "PNO \(pno) is outside 1…PNUM (\(pnum))"))
         }
-        if let rf = header.rf, rf != "1" {
-            problems.append(Problem(
+        if let rf = packet.header.rf, rf != "1" {
+            add(Problem(
                 .rfInvalid, .warning, field: "RF",
                 "RF is \"\(rf)\"; the 2025 standard only defines RF=1 (back-filled). The data was kept as live data"))
         }

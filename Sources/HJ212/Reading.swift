@@ -91,13 +91,16 @@ public struct Reading: Sendable, Hashable {
         self.values = values
         flagByte = 0
         extras = []
-        if flagLetter != 0 {
-            let flag = DataFlag(byte: flagLetter)
-            if flag.knownLetter != nil {
-                flagByte = UInt64(flagLetter)
-            } else {
-                self.flag = flag
-            }
+        setFlag(letter: flagLetter)
+    }
+
+    /// Sets the flag from its one letter as a byte (0 for none), without a string for the known ones.
+    @inline(__always)
+    mutating func setFlag(letter: UInt8) {
+        if DataFlag.isKnown(letter: letter) {
+            flagByte = UInt64(letter)
+        } else {
+            flag = letter != 0 ? DataFlag(byte: letter) : nil
         }
     }
 

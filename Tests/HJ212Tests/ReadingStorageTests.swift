@@ -32,6 +32,13 @@ struct ReadingStorageTests {
         #expect(Reading(code: "a", rawCode: "a", values: NumericValues(), flagLetter: 0).flag == nil)
     }
 
+    @Test("the known-letter mask names exactly the standard's flag letters")
+    func knownLetters() {
+        for byte in UInt8.min...UInt8.max {
+            #expect(DataFlag.isKnown(letter: byte) == (DataFlag(byte: byte).knownLetter != nil), "\(byte)")
+        }
+    }
+
     @Test("rare parts: set, cleared, compared and hashed by value")
     func rareParts() {
         var reading = Reading(code: "a21026", polId: "P1")
