@@ -259,23 +259,32 @@ enum FastContentReader {
                 var mantissa: UInt64 = 0
                 var digits = 0
                 var fraction = 0
-                if index + 8 <= count, case let word = ByteWords.load(p, index), case let run = ByteWords.digitCount(word), run < 8 {
-                    // Up to seven digits, a point and up to seven more: a word each.
-                    if run > 0 { mantissa = ByteWords.digitsValue(word, run) }
-                    digits = run
-                    index += run
-                    if index < count && p[index] == dot {
-                        index += 1
-                        if index + 8 <= count, case let word = ByteWords.load(p, index), case let run = ByteWords.digitCount(word), run < 8 {
-                            if run > 0 { mantissa = mantissa &* decimalPowers(run) &+ ByteWords.digitsValue(word, run) }
-                            fraction = run
-                            index += run
-                        } else {
-                            fraction = decimalDigits(p, &index, count, &mantissa)
+                // Most numbers fit in one word with the byte after them: digits, maybe a point and
+                // more digits. The point is squeezed out and all the digits converted at once.
+                var whole = false
+                if index + 8 <= count {
+                    let word = ByteWords.load(p, index)
+                    let run = ByteWords.digitCount(word)
+                    if run < 8 && UInt8(truncatingIfNeeded: word &>> UInt64(truncatingIfNeeded: run &* 8)) != dot {
+                        if run > 0 { mantissa = ByteWords.digitsValue(word, run) }
+                        digits = run
+                        index &+= run
+                        whole = true
+                    } else if run < 7 {
+                        let after = ByteWords.digitCount(word &>> UInt64(truncatingIfNeeded: (run &+ 1) &* 8))
+                        if run &+ 1 &+ after < 8 {
+                            let below = ByteWords.prefixMask(run)
+                            let squeezed = (word & below) | ((word &>> 8) & ~below)
+                            digits = run &+ after
+                            if digits > 0 { mantissa = ByteWords.digitsValue(squeezed, digits) }
+                            fraction = after
+                            index &+= digits &+ 1
+                            whole = true
                         }
-                        digits += fraction
                     }
-                } else {
+                }
+                if !whole {
+                    // Longer numbers, and numbers at the very end: digit by digit.
                     digits = decimalDigits(p, &index, count, &mantissa)
                     if index < count && p[index] == dot {
                         index += 1
@@ -345,20 +354,6 @@ enum FastContentReader {
             index += 1
         }
         return index - start
-    }
-
-    /// 10^n for n in 1...7.
-    @inline(__always)
-    private static func decimalPowers(_ n: Int) -> UInt64 {
-        switch n {
-        case 1: 10
-        case 2: 100
-        case 3: 1000
-        case 4: 10000
-        case 5: 100_000
-        case 6: 1_000_000
-        default: 10_000_000
-        }
     }
 
     /// "DataTime" as a word (`ByteWords`).

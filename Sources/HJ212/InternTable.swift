@@ -3,15 +3,6 @@
 /// so that reading a frame does not make them anew. A string found here is equal to the one
 /// `String(decoding:as:)` would make from the same bytes.
 struct InternTable: Sendable {
-    struct Entry: Sendable {
-        var word: UInt64
-        var length: Int
-        var string: String
-        /// For 2005 codes: the current code, and the medium (`Medium`) that code belongs to.
-        var current2005: String?
-        var medium2005: Medium
-    }
-
     /// The medium a frame is about, from its ST (31 air, 32 water), and the medium of a 2005 code.
     enum Medium: UInt8, Sendable {
         case unknown, gas, water, other
@@ -53,62 +44,78 @@ struct InternTable: Sendable {
     /// The longest string kept: eight bytes, one word.
     static let maximumLength = 8
 
-    private let entries: [Entry]
-    /// Open addressing: entry index + 1, 0 for an empty slot.
-    private let slots: [Int32]
+    // Open addressing over parallel arrays indexed by slot, so that one probe's loads (the word,
+    // the length, the string) do not wait on each other. An empty slot has length 0xFF.
+    private let words: [UInt64]
+    private let lengths: [UInt8]
+    private let strings: [String]
+    /// For 2005 codes: the current code, and the medium that code belongs to.
+    private let current2005s: [String?]
+    private let media2005: [Medium]
     private let shift: UInt64
 
     init(strings: some Sequence<String>, codes2005: [String: (code: String, medium: String)] = [:]) {
-        var entries: [Entry] = []
+        var unique: [String] = []
         var seen: Set<String> = []
         for string in strings where !seen.contains(string) && string.utf8.count <= Self.maximumLength {
             seen.insert(string)
-            let mapped = codes2005[string]
-            entries.append(Entry(
-                word: Self.word(string), length: string.utf8.count, string: string,
-                current2005: mapped?.code, medium2005: Medium(mapped?.medium)))
+            unique.append(string)
         }
         var bits: UInt64 = 4
-        while (1 << bits) < entries.count * 2 { bits += 1 }
-        var slots = [Int32](repeating: 0, count: 1 << bits)
+        while (1 << bits) < unique.count * 2 { bits += 1 }
+        let size = 1 << bits
         let shift = 64 - bits
-        for (index, entry) in entries.enumerated() {
-            var slot = Self.hash(entry.word, entry.length, shift: shift)
-            while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
-            slots[slot] = Int32(index + 1)
+        var words = [UInt64](repeating: 0, count: size)
+        var lengths = [UInt8](repeating: 0xFF, count: size)
+        var interned = [String](repeating: "", count: size)
+        var current2005s = [String?](repeating: nil, count: size)
+        var media2005 = [Medium](repeating: .unknown, count: size)
+        for string in unique {
+            let word = Self.word(string), length = string.utf8.count
+            var slot = Self.hash(word, length, shift: shift)
+            while lengths[slot] != 0xFF { slot = (slot + 1) & (size - 1) }
+            words[slot] = word
+            lengths[slot] = UInt8(length)
+            interned[slot] = string
+            current2005s[slot] = codes2005[string]?.code
+            media2005[slot] = Medium(codes2005[string]?.medium)
         }
-        self.entries = entries
-        self.slots = slots
+        self.words = words
+        self.lengths = lengths
+        self.strings = interned
+        self.current2005s = current2005s
+        self.media2005 = media2005
         self.shift = shift
     }
 
-    /// The index of the entry for bytes given as a word (`ByteWords`, zero-padded) and their
+    /// The slot of the string whose bytes are given as a word (`ByteWords`, zero-padded) and their
     /// length, or -1.
     @inline(__always)
     func index(word: UInt64, length: Int) -> Int {
         guard length <= Self.maximumLength else { return -1 }
-        return slots.withUnsafeBufferPointer { slots in
-            entries.withUnsafeBufferPointer { entries in
+        return words.withUnsafeBufferPointer { words in
+            lengths.withUnsafeBufferPointer { lengths in
                 var slot = Self.hash(word, length, shift: shift)
                 while true {
-                    let index = Int(slots[slot]) - 1
-                    if index < 0 || (entries[index].word == word && entries[index].length == length) { return index }
-                    slot = (slot + 1) & (slots.count - 1)
+                    let slotLength = lengths[slot]
+                    if words[slot] == word && Int(slotLength) == length { return slot }
+                    if slotLength == 0xFF { return -1 }
+                    slot = (slot &+ 1) & (words.count &- 1)
                 }
             }
         }
     }
 
-    /// The entry's string.
+    /// The string in a slot.
     @inline(__always)
-    func string(at index: Int) -> String { entries[index].string }
+    func string(at index: Int) -> String { strings[index] }
 
-    /// The current code for the entry's 2005 code, when the map has one for the medium (a frame
+    /// The current code for the slot's 2005 code, when the map has one for the medium (a frame
     /// of unknown medium takes any).
     @inline(__always)
     func current2005(at index: Int, medium: Medium) -> String? {
-        guard medium == .unknown || entries[index].medium2005 == medium else { return nil }
-        return entries[index].current2005
+        guard medium == .unknown || media2005[index] == medium else { return nil }
+        return current2005s[index]
     }
 
     /// The interned string for the bytes `start..<start + length`, or a new one when they are not
@@ -117,7 +124,7 @@ struct InternTable: Sendable {
     func string(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int, count: Int) -> String {
         if length <= Self.maximumLength {
             let index = index(word: ByteWords.word(p, start, length, count: count), length: length)
-            if index >= 0 { return entries[index].string }
+            if index >= 0 { return strings[index] }
         }
         return String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
     }

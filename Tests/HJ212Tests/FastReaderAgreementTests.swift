@@ -137,4 +137,25 @@ struct FastReaderAgreementTests {
             }
         }
     }
+
+    @Test("numbers of every shape are read to the same double as the general reader and Double(_:)")
+    func numbers() {
+        var rng = SplitMix64(seed: 53)
+        for round in 0..<20000 {
+            let integer = Int.random(in: 0...9, using: &rng) == 0 ? "" : String(UInt64.random(in: 0...UInt64(99_999_999_999), using: &rng))
+                .prefix(Int.random(in: 1...11, using: &rng))
+            let fraction = String(UInt64.random(in: 0...UInt64(99_999_999_999), using: &rng)).prefix(Int.random(in: 0...11, using: &rng))
+            var number = String(integer)
+            if !fraction.isEmpty || Int.random(in: 0..<4, using: &rng) == 0 { number += "." + fraction }
+            if Int.random(in: 0..<5, using: &rng) == 0 { number = "-" + number }
+            // A tail of varying length, so the number sits both well inside and at the end of the area.
+            let tail = [",a1-Flag=N", ";b2-Rtd=1", "", ",a1-Max=7;c3-Rtd=2,c3-Flag=N"].randomElement(using: &rng)!
+            let text = "DataTime=20240131235959;a1-Rtd=" + number + tail
+            let both = Self.read(Array(text.utf8), cn: "2011", st: "32", edition: .hj2017)
+            guard let fast = both.fast else { continue }
+            #expect(fast == both.general, "round \(round): \(text)")
+            let expected = Double(number)
+            #expect(fast.readings.first?.rtd == expected, "round \(round): \(number)")
+        }
+    }
 }
