@@ -52,31 +52,37 @@ enum RecordMerge {
         // Frames mostly list few codes: a binary search over the kept ones, then an insert.
         for index in readings.indices {
             let key = keys[index]
-            var low = 0
-            var high = result.order.count
-            var found = -1
-            while low < high {
-                let middle = (low + high) / 2
-                let kept = keys[result.order[middle]]
-                if kept < key {
-                    low = middle + 1
-                } else if kept > key {
-                    high = middle
-                } else {
-                    found = middle
-                    break
-                }
+            place(index, of: readings, into: &result) { kept in
+                let keptKey = keys[kept]
+                return keptKey < key ? -1 : (keptKey > key ? 1 : 0)
             }
-            if found >= 0 {
-                if sameValues(kept: readings[result.order[found]], sent: readings[index]) {
+        }
+    }
+
+    /// Puts reading `index` into `result.order` (kept sorted by key), or, when a kept reading has
+    /// its key, counts it as a duplicate (same values) or a conflict. `compare(kept)` orders the
+    /// kept reading at position `kept` of `readings` against the new one: < 0, 0 or > 0.
+    @inline(__always)
+    private static func place(_ index: Int, of readings: [Reading], into result: inout NewRecord, compare: (Int) -> Int) {
+        var low = 0
+        var high = result.order.count
+        while low < high {
+            let middle = (low + high) / 2
+            let order = compare(result.order[middle])
+            if order < 0 {
+                low = middle + 1
+            } else if order > 0 {
+                high = middle
+            } else {
+                if sameValues(kept: readings[result.order[middle]], sent: readings[index]) {
                     result.duplicates += 1
                 } else {
                     result.conflicts.append(index)
                 }
-            } else {
-                result.order.insert(index, at: low)
+                return
             }
         }
+        result.order.insert(index, at: low)
     }
 
     /// A reading's key as one integer that orders like the bytes: the code's UTF-8 (at most 8
@@ -97,29 +103,8 @@ enum RecordMerge {
     /// The general case of ``newRecord(_:into:keys:)``: any codes and PolIds.
     private static func orderByStrings(_ readings: [Reading], into result: inout NewRecord) {
         for index in readings.indices {
-            var low = 0
-            var high = result.order.count
-            var found = -1
-            while low < high {
-                let middle = (low + high) / 2
-                let order = ReadingCodec.compareKeys(readings[result.order[middle]], readings[index])
-                if order < 0 {
-                    low = middle + 1
-                } else if order > 0 {
-                    high = middle
-                } else {
-                    found = middle
-                    break
-                }
-            }
-            if found >= 0 {
-                if sameValues(kept: readings[result.order[found]], sent: readings[index]) {
-                    result.duplicates += 1
-                } else {
-                    result.conflicts.append(index)
-                }
-            } else {
-                result.order.insert(index, at: low)
+            place(index, of: readings, into: &result) { kept in
+                ReadingCodec.compareKeys(readings[kept], readings[index])
             }
         }
     }
