@@ -65,15 +65,24 @@ public enum CRC16 {
     }()
 
     /// HJ 212 CRC over raw bytes: register 0xFFFF, per byte `R = T[(R >> 8) ^ b]`.
+    public static func hj212(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
+        bytes.isEmpty ? 0xFFFF : table[hj212Index(bytes)]
+    }
+
+    /// The four uppercase hex digits of each table value, by index: the HJ 212 CRC of any
+    /// non-empty data is a table value, so its text need not be made for every frame.
+    static let tableTexts: [String] = table.map(hexString)
+
+    /// For non-empty bytes, the index in `table` of their HJ 212 CRC.
     ///
     /// H is linear over GF(2) and its eighth power is the identity (a test checks both). So the
     /// high byte after the first m bytes is H^(m mod 8)(0xFF) XOR, over those bytes, H^((m - i) mod 8)
     /// of byte i: bytes eight apart go through the same power and can be XORed together first.
     /// The bytes are XORed a word at a time, the eight lanes of the result each take one lookup,
     /// and the last byte is folded in whole with the table. No lookup depends on another.
-    public static func hj212(_ bytes: UnsafeRawBufferPointer) -> UInt16 {
+    static func hj212Index(_ bytes: UnsafeRawBufferPointer) -> Int {
         let count = bytes.count
-        guard count > 0 else { return 0xFFFF }
+        precondition(count > 0)
         let body = count - 1
         // Words ending at body, body - 8, ...: lane j of each holds a byte (8 - j) mod 8 before body.
         var folded: UInt64 = 0
@@ -89,14 +98,12 @@ public enum CRC16 {
             index += 1
         }
         return highPowers.withUnsafeBufferPointer { powers in
-            table.withUnsafeBufferPointer { table in
-                let p = powers.baseAddress!
-                var high = p[(body & 7) &* 256 &+ 0xFF] ^ UInt8(truncatingIfNeeded: folded)
-                for lane in 1..<8 {
-                    high ^= p[(8 &- lane) &* 256 &+ Int(UInt8(truncatingIfNeeded: folded &>> UInt64(8 &* lane)))]
-                }
-                return table[Int(high ^ bytes[body])]
+            let p = powers.baseAddress!
+            var high = p[(body & 7) &* 256 &+ 0xFF] ^ UInt8(truncatingIfNeeded: folded)
+            for lane in 1..<8 {
+                high ^= p[(8 &- lane) &* 256 &+ Int(UInt8(truncatingIfNeeded: folded &>> UInt64(8 &* lane)))]
             }
+            return Int(high ^ bytes[body])
         }
     }
 

@@ -34,6 +34,26 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, Codable, CustomStri
     init?(hj212Bytes bytes: UnsafeRawBufferPointer) {
         let count = bytes.count
         guard count == 14 || count == 17 else { return nil }
+        // Eight digits a word: bytes 0..<8 and 6..<14 (and 9..<17), checked and read from words.
+        let first = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self).littleEndian
+        let second = bytes.loadUnaligned(fromByteOffset: 6, as: UInt64.self).littleEndian
+        let third = count == 17 ? bytes.loadUnaligned(fromByteOffset: 9, as: UInt64.self).littleEndian : 0x3030_3030_3030_3030
+        guard ByteWords.digitCount(first) == 8, ByteWords.digitCount(second) == 8, ByteWords.digitCount(third) == 8 else { return nil }
+        @inline(__always) func two(_ word: UInt64, _ byte: Int) -> Int {
+            Int(truncatingIfNeeded: (word &>> UInt64(8 &* byte)) & 0xF) &* 10 &+ Int(truncatingIfNeeded: (word &>> UInt64(8 &* byte &+ 8)) & 0xF)
+        }
+        let candidate = LocalDateTime(
+            year: two(first, 0) &* 100 &+ two(first, 2), month: two(first, 4), day: two(first, 6),
+            hour: two(second, 2), minute: two(second, 4), second: two(second, 6),
+            millisecond: count == 17 ? two(third, 5) &* 10 &+ Int(truncatingIfNeeded: (third &>> 56) & 0xF) : nil)
+        guard candidate.isValid else { return nil }
+        self = candidate
+    }
+
+    /// The byte-by-byte reader `init?(hj212Bytes:)` replaced, kept for the tests to compare with.
+    init?(hj212BytesReference bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        guard count == 14 || count == 17 else { return nil }
         for byte in bytes where byte &- 0x30 > 9 { return nil }
         @inline(__always) func number(_ from: Int, _ length: Int) -> Int {
             var value = 0

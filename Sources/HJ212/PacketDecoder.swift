@@ -314,11 +314,15 @@ public enum PacketDecoder {
 
     private static func checkCRC(frame: RawFrame, segment: UnsafeRawBufferPointer, verifiable: Bool, options: DecodeOptions, problems: inout [Problem]) -> CRCCheck {
         let sentBytes = frame.bytes[frame.dataEnd...]
-        var check = CRCCheck(sent: String(decoding: sentBytes, as: UTF8.self))
-        guard verifiable else { return check }
+        guard verifiable else { return CRCCheck(sent: String(decoding: sentBytes, as: UTF8.self)) }
         var sent: UInt16 = 0
         for byte in sentBytes { sent = sent << 4 | UInt16(hexValue(byte) ?? 0) }
-        let computed = CRC16.hj212(segment)
+        let index = segment.isEmpty ? nil : CRC16.hj212Index(segment)
+        let computed = index.map { CRC16.table[$0] } ?? 0xFFFF
+        // The usual text, four uppercase digits of the right CRC, is ready-made.
+        var check = CRCCheck(
+            sent: index.flatMap { sent == computed && sentBytes.count == 4 && sentBytes.allSatisfy({ $0 < UInt8(ascii: "a") }) ? CRC16.tableTexts[$0] : nil }
+                ?? String(decoding: sentBytes, as: UTF8.self))
         check.computed = computed
         if sentBytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }) {
             problems.append(Problem(

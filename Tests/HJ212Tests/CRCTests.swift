@@ -79,6 +79,16 @@ struct CRCTests {
         }
     }
 
+    @Test("the ready-made CRC texts are the table values' hex digits, and the index names the CRC")
+    func tableTexts() {
+        for index in 0..<256 { #expect(CRC16.tableTexts[index] == CRC16.hexString(CRC16.table[index])) }
+        var rng = SplitMix64(seed: 9)
+        for _ in 0..<200 {
+            let data = (0..<Int.random(in: 1...100, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            #expect(data.withUnsafeBytes { CRC16.table[CRC16.hj212Index($0)] } == referenceCRC(data))
+        }
+    }
+
     @Test("the folded CRC equals the byte-at-a-time one, at every length and alignment")
     func slicedAgreesWithBytewise() {
         var rng = SplitMix64(seed: 16)

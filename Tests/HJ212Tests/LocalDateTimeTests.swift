@@ -119,3 +119,28 @@ struct LocalDateTimeBytesTests {
         #expect(LocalDateTime(hj212: text[...]) == LocalDateTime(hj212: text))
     }
 }
+
+@Suite("LocalDateTime word reader")
+struct LocalDateTimeWordTests {
+    @Test("reading a word at a time agrees with reading byte by byte on random times and near-times")
+    func agreesWithReference() {
+        var rng = SplitMix64(seed: 1417)
+        let junk = Array("0123456789/:- aZ\u{0}".utf8) + [0xFF, 0x80, 0x2F, 0x3A]
+        for round in 0..<20000 {
+            let length = [14, 17, 14, 17, 13, 15, 16, 18].randomElement(using: &rng)!
+            var bytes = (0..<length).map { _ in UInt8.random(in: 0x30...0x39, using: &rng) }
+            if length >= 14 && Bool.random(using: &rng) {
+                // A plausible calendar time, so that the validity check is reached.
+                let digits = Array(String(format: "%04d%02d%02d%02d%02d%02d", Int.random(in: 1990...2040, using: &rng),
+                                          Int.random(in: 0...13, using: &rng), Int.random(in: 0...32, using: &rng),
+                                          Int.random(in: 0...24, using: &rng), Int.random(in: 0...60, using: &rng),
+                                          Int.random(in: 0...60, using: &rng)).utf8)
+                bytes.replaceSubrange(0..<14, with: digits)
+            }
+            if Int.random(in: 0..<4, using: &rng) == 0 { bytes[Int.random(in: 0..<length, using: &rng)] = junk.randomElement(using: &rng)! }
+            let fast = bytes.withUnsafeBytes { LocalDateTime(hj212Bytes: $0) }
+            let reference = bytes.withUnsafeBytes { LocalDateTime(hj212BytesReference: $0) }
+            #expect(fast == reference, "round \(round): \(bytes)")
+        }
+    }
+}
