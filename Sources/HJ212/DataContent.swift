@@ -7,18 +7,42 @@ public struct DataContent: Sendable, Hashable {
     /// Items that are not `code-Suffix` pairs (and not `DataTime`), in frame order.
     public var fields: [CPItem]
 
-    // `DataTime` as sent, stored without an optional (see `Reading`): empty when absent, so the
-    // synthesized equality and hash compare the value.
+    // `DataTime` as sent, stored without an optional (see `Reading`): empty when absent. The
+    // fast reader keeps its bytes instead (`InlineText`), made into a string on access.
     private var dataTimeTextValue: String
+    private var dataTimeInline = InlineText()
     private var hasDataTimeText: Bool
+    private var isDataTimeInline = false
 
     /// `DataTime` as sent.
     public var dataTimeText: String? {
-        get { hasDataTimeText ? dataTimeTextValue : nil }
+        get { isDataTimeInline ? dataTimeInline.string : hasDataTimeText ? dataTimeTextValue : nil }
         set {
             dataTimeTextValue = newValue ?? ""
             hasDataTimeText = newValue != nil
+            dataTimeInline = InlineText()
+            isDataTimeInline = false
         }
+    }
+
+    /// Sets `DataTime` as sent from its bytes, kept until the string is asked for.
+    mutating func setDataTimeText(_ text: InlineText) {
+        dataTimeText = ""
+        dataTimeInline = text
+        isDataTimeInline = true
+    }
+
+    public static func == (lhs: DataContent, rhs: DataContent) -> Bool {
+        lhs.kind == rhs.kind && lhs.dataTime == rhs.dataTime && lhs.dataTimeText == rhs.dataTimeText
+            && lhs.readings == rhs.readings && lhs.fields == rhs.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(dataTime)
+        hasher.combine(dataTimeText)
+        hasher.combine(readings)
+        hasher.combine(fields)
     }
 
     public init(kind: DataKind? = nil, dataTime: LocalDateTime? = nil, dataTimeText: String? = nil, readings: [Reading] = [], fields: [CPItem] = []) {

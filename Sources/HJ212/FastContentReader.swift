@@ -140,7 +140,7 @@ enum FastContentReader {
         medium: InternTable.Medium, tables: CodeTables, suffixes: Suffixes
     ) -> DataContent? {
         var dataTime: LocalDateTime?
-        var dataTimeText: String?
+        var dataTimeText: InlineText?
         var fields: [CPItem] = []
         var used = 0
         var current = -1
@@ -227,7 +227,7 @@ enum FastContentReader {
                     let value = UnsafeRawBufferPointer(start: p + valueStart, count: index - valueStart)
                     if keyEnd - keyStart == 8 && ByteWords.word(p, keyStart, 8, count: count) == dataTimeKey {
                         guard dataTimeText == nil, let time = LocalDateTime(hj212Bytes: value) else { return nil }
-                        dataTimeText = String(decoding: value, as: UTF8.self)
+                        dataTimeText = InlineText(p, valueStart, value.count)
                         dataTime = time
                     } else {
                         let key = String(decoding: UnsafeRawBufferPointer(start: p + keyStart, count: keyEnd - keyStart), as: UTF8.self)
@@ -340,7 +340,9 @@ enum FastContentReader {
             // In place: a NumericValues built aside would be copied through the stack.
             for slot in 0..<used { readings[slot].values.load(values + slot * 10, present: slots[slot].present) }
         }
-        return DataContent(kind: kind, dataTime: dataTime, dataTimeText: dataTimeText, readings: readings, fields: fields)
+        var content = DataContent(kind: kind, dataTime: dataTime, readings: readings, fields: fields)
+        if let dataTimeText { content.setDataTimeText(dataTimeText) }
+        return content
     }
 
     /// Reads digits at `index` into `mantissa` (wrapping; the caller bounds the count), returning how many.

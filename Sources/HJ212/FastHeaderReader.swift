@@ -73,7 +73,8 @@ enum FastHeaderReader {
             case 4:
                 header.cn = interned.string(p, valueStart, length, count: limit)
                 kind = length == 4 ? DataKind(cnWord: ByteWords.word(p, valueStart, 4, count: limit)) : nil
-            case 8: header.pw = text(p, valueStart, length)
+            case 8:
+                if let text = InlineText(p, valueStart, length) { header.setPW(text) } else { header.pw = text(p, valueStart, length) }
             case 16:
                 if let text = InlineText(p, valueStart, length) { header.setMN(text) } else { header.mn = text(p, valueStart, length) }
             case 32:

@@ -7,9 +7,10 @@ public struct Header: Sendable, Hashable {
     private var pnumValue = 0, pnoValue = 0
     private var flagValue: UInt8 = 0
     private var present: UInt16 = 0
-    /// QN and MN as read from a frame: their bytes, made into strings on access (`InlineText`).
-    /// A bit in `inline` says the field's value is there rather than in `qnValue`/`mnValue`.
-    private var qnInline = InlineText(), mnInline = InlineText()
+    /// QN, PW and MN as read from a frame: their bytes, made into strings on access
+    /// (`InlineText`). A bit in `inline` says the field's value is there rather than in
+    /// `qnValue`/`pwValue`/`mnValue`.
+    private var qnInline = InlineText(), pwInline = InlineText(), mnInline = InlineText()
     private var inline: UInt16 = 0
 
     /// Header fields this software does not know, kept in frame order.
@@ -63,8 +64,12 @@ public struct Header: Sendable, Hashable {
     }
     /// Access password. Never log it.
     public var pw: String? {
-        get { get(Field.pw, pwValue) }
-        set { Self.set(Field.pw, newValue, "", &pwValue, &present) }
+        get { inline & Field.pw != 0 ? pwInline.string : get(Field.pw, pwValue) }
+        set {
+            inline &= ~Field.pw
+            pwInline = InlineText()
+            Self.set(Field.pw, newValue, "", &pwValue, &present)
+        }
     }
     /// Device identity.
     public var mn: String? {
@@ -86,6 +91,13 @@ public struct Header: Sendable, Hashable {
         qn = ""
         qnInline = text
         inline |= Field.qn
+    }
+
+    /// Sets PW from a frame's bytes, kept until the string is asked for.
+    mutating func setPW(_ text: InlineText) {
+        pw = ""
+        pwInline = text
+        inline |= Field.pw
     }
 
     /// Sets MN from a frame's bytes, kept until the string is asked for.
@@ -140,10 +152,10 @@ public struct Header: Sendable, Hashable {
     public var isBackfill: Bool { present & Field.rf != 0 && rfValue == "1" }
 
     // An absent field always holds its empty value, so comparing the stored values compares the
-    // fields; QN and MN are compared as strings, wherever they are kept.
+    // fields; QN, PW and MN are compared as strings, wherever they are kept.
     public static func == (lhs: Header, rhs: Header) -> Bool {
         lhs.present == rhs.present && lhs.qn == rhs.qn && lhs.stValue == rhs.stValue
-            && lhs.cnValue == rhs.cnValue && lhs.pwValue == rhs.pwValue && lhs.mn == rhs.mn
+            && lhs.cnValue == rhs.cnValue && lhs.pw == rhs.pw && lhs.mn == rhs.mn
             && lhs.flagValue == rhs.flagValue && lhs.flagTextValue == rhs.flagTextValue
             && lhs.pnumValue == rhs.pnumValue && lhs.pnoValue == rhs.pnoValue && lhs.rfValue == rhs.rfValue
             && lhs.otherFields == rhs.otherFields
@@ -154,7 +166,7 @@ public struct Header: Sendable, Hashable {
         hasher.combine(qn)
         hasher.combine(stValue)
         hasher.combine(cnValue)
-        hasher.combine(pwValue)
+        hasher.combine(pw)
         hasher.combine(mn)
         hasher.combine(flagValue)
         hasher.combine(flagTextValue)

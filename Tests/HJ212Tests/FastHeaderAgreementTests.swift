@@ -130,9 +130,10 @@ struct HeaderInlineTextTests {
         let inline = try #require(bytes.withUnsafeBufferPointer { InlineText($0.baseAddress ?? UnsafePointer(bitPattern: 8)!, 0, bytes.count) })
         var fromBytes = Header(st: "32")
         fromBytes.setQN(inline)
+        fromBytes.setPW(inline)
         fromBytes.setMN(inline)
-        let direct = Header(qn: text, st: "32", mn: text)
-        #expect(fromBytes.qn == text && fromBytes.mn == text)
+        let direct = Header(qn: text, st: "32", pw: text, mn: text)
+        #expect(fromBytes.qn == text && fromBytes.pw == text && fromBytes.mn == text)
         #expect(fromBytes == direct)
         #expect(fromBytes.hashValue == direct.hashValue)
         var changed = fromBytes
@@ -146,5 +147,25 @@ struct HeaderInlineTextTests {
     func tooLong() {
         let bytes = Array(String(repeating: "A", count: InlineText.capacity + 1).utf8)
         #expect(bytes.withUnsafeBufferPointer { InlineText($0.baseAddress!, 0, bytes.count) } == nil)
+    }
+}
+
+/// DataTime as sent, kept as bytes by the fast reader, behaves like the string.
+@Suite("DataContent inline DataTime text")
+struct DataTimeInlineTests {
+    @Test("inline DataTime text reads back, compares and hashes like the string, and can be replaced")
+    func inlineDataTime() throws {
+        let text = "20240131235959123"
+        let bytes = Array(text.utf8)
+        let inline = try #require(bytes.withUnsafeBufferPointer { InlineText($0.baseAddress!, 0, bytes.count) })
+        var fromBytes = DataContent(kind: .minute)
+        fromBytes.setDataTimeText(inline)
+        let direct = DataContent(kind: .minute, dataTimeText: text)
+        #expect(fromBytes.dataTimeText == text)
+        #expect(fromBytes == direct)
+        #expect(fromBytes.hashValue == direct.hashValue)
+        fromBytes.dataTimeText = nil
+        #expect(fromBytes.dataTimeText == nil)
+        #expect(fromBytes == DataContent(kind: .minute))
     }
 }
