@@ -100,20 +100,35 @@ enum FastContentReader {
     static func read(
         _ bytes: UnsafeRawBufferPointer, kind: DataKind?, medium: InternTable.Medium, edition: Edition, tables: CodeTables
     ) -> DataContent? {
+        var content = DataContent()
+        return read(bytes, kind: kind, medium: medium, edition: edition, tables: tables, into: &content) ? content : nil
+    }
+
+    /// `read`, into a content in place (the decoder's, inside its packet), which must start empty
+    /// and is left untouched when the reader gives up (false): a content built aside and returned
+    /// would be copied on the way.
+    static func read(
+        _ bytes: UnsafeRawBufferPointer, kind: DataKind?, medium: InternTable.Medium, edition: Edition, tables: CodeTables,
+        into content: inout DataContent
+    ) -> Bool {
         let count = bytes.count
-        guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return DataContent(kind: kind) }
+        guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            content.kind = kind
+            return true
+        }
         let mapCodes = edition == .hj2005
         var tooManyCodes = false
         let suffixes = suffixTable
         return suffixes.words.withUnsafeBufferPointer { suffixWords in
             let suffixes = Suffixes(words: suffixWords.baseAddress!, fields: suffixes.fields)
-            let content = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
+            let read = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
                     scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
-                         tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes)
+                         tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes,
+                         into: &content)
                 }
             }
-            guard tooManyCodes else { return content }
+            guard tooManyCodes else { return read }
             let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
             let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
             defer {
@@ -121,7 +136,8 @@ enum FastContentReader {
                 values.deallocate()
             }
             return scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
-                        tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes)
+                        tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes,
+                        into: &content)
         }
     }
 
@@ -137,8 +153,8 @@ enum FastContentReader {
     private static func scan(
         _ p: UnsafePointer<UInt8>, _ count: Int, kind: DataKind?, slots: UnsafeMutablePointer<Slot>,
         values: UnsafeMutablePointer<Double>, capacity: Int, tooManyCodes: inout Bool, mapCodes: Bool,
-        medium: InternTable.Medium, tables: CodeTables, suffixes: Suffixes
-    ) -> DataContent? {
+        medium: InternTable.Medium, tables: CodeTables, suffixes: Suffixes, into content: inout DataContent
+    ) -> Bool {
         var dataTime: LocalDateTime?
         var dataTimeText: InlineText?
         var fields: [CPItem] = []
@@ -180,7 +196,7 @@ enum FastContentReader {
                     }
                     index += 1
                 }
-                guard index < count, p[index] == equals, index > keyStart else { return nil }
+                guard index < count, p[index] == equals, index > keyStart else { return false }
                 let keyEnd = index
                 index += 1
 
@@ -203,7 +219,7 @@ enum FastContentReader {
                     if current < 0 {
                         guard used < capacity else {
                             tooManyCodes = capacity < maximumSlots
-                            return nil
+                            return false
                         }
                         current = used
                         slots[current] = Slot(start: keyStart, length: codeLength, word: word, present: 0, flag: 0)
@@ -219,21 +235,21 @@ enum FastContentReader {
                     }
                     let suffixLength = keyEnd - dash - 1
                     if suffixLength <= 8 { field = suffixes.field(ByteWords.word(p, dash + 1, suffixLength, count: count)) }
-                    guard field != noField else { return nil }
+                    guard field != noField else { return false }
                 } else {
                     let valueStart = index
                     while index < count && !special(p[index], valueSpecial) { index += 1 }
-                    guard index == count || p[index] == semicolon || p[index] == comma else { return nil }
+                    guard index == count || p[index] == semicolon || p[index] == comma else { return false }
                     let value = UnsafeRawBufferPointer(start: p + valueStart, count: index - valueStart)
                     if keyEnd - keyStart == 8 && ByteWords.word(p, keyStart, 8, count: count) == dataTimeKey {
-                        guard dataTimeText == nil, let time = LocalDateTime(hj212Bytes: value) else { return nil }
+                        guard dataTimeText == nil, let time = LocalDateTime(hj212Bytes: value) else { return false }
                         dataTimeText = InlineText(p, valueStart, value.count)
                         dataTime = time
                     } else {
                         let key = String(decoding: UnsafeRawBufferPointer(start: p + keyStart, count: keyEnd - keyStart), as: UTF8.self)
                         switch key {
                         case "PolId", "PNUM", "PNO", "Flag":
-                            return nil
+                            return false
                         default:
                             fields.append(CPItem(key: key, value: String(decoding: value, as: UTF8.self), group: group))
                         }
@@ -244,7 +260,7 @@ enum FastContentReader {
                     if index < count {
                         if p[index] == semicolon { group += 1 }
                         index += 1
-                        guard index < count else { return nil } // a trailing separator: let the general reader note it
+                        guard index < count else { return false } // a trailing separator: let the general reader note it
                     }
                     continue
                 }
@@ -296,27 +312,27 @@ enum FastContentReader {
                 guard digits > 0, digits <= 19, mantissa < 1 << 53, fraction <= 22,
                       index == count || p[index] == semicolon || p[index] == comma,
                       slots[current].present & bit == 0
-                else { return nil }
+                else { return false }
                 let value = Double(mantissa) / powers(fraction)
                 values[current * 10 + Int(field)] = negative ? -value : value
                 slots[current].present |= bit
             } else {
                 // A one-letter flag.
-                guard index + 1 <= count, slots[current].flag == 0 else { return nil }
+                guard index + 1 <= count, slots[current].flag == 0 else { return false }
                 let letter = p[index]
                 index += 1
                 guard letter > 0x20, letter != semicolon, letter != comma,
                       index == count || p[index] == semicolon || p[index] == comma
-                else { return nil }
+                else { return false }
                 slots[current].flag = letter
             }
             if index < count {
                 if p[index] == semicolon { group += 1 }
                 index += 1
-                guard index < count else { return nil } // a trailing separator: let the general reader note it
+                guard index < count else { return false } // a trailing separator: let the general reader note it
             }
         }
-        if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return nil }
+        if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return false }
         // reserveCapacity and append: Array(unsafeUninitializedCapacity:) allocates through an
         // unspecialized entry point that looks the storage type's metadata up on every call.
         var readings: [Reading] = []
@@ -340,9 +356,12 @@ enum FastContentReader {
             // In place: a NumericValues built aside would be copied through the stack.
             for slot in 0..<used { readings[slot].values.load(values + slot * 10, present: slots[slot].present) }
         }
-        var content = DataContent(kind: kind, dataTime: dataTime, readings: readings, fields: fields)
+        content.kind = kind
+        content.dataTime = dataTime
+        content.readings = readings
+        content.fields = fields
         if let dataTimeText { content.setDataTimeText(dataTimeText) }
-        return content
+        return true
     }
 
     /// Reads digits at `index` into `mantissa` (wrapping; the caller bounds the count), returning how many.

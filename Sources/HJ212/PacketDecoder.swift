@@ -98,11 +98,11 @@ public enum PacketDecoder {
             checkCRC(frame: frame, segment: UnsafeRawBufferPointer(rebasing: raw[segmentRange]), verifiable: crcVerifiable,
                      options: options, problems: &packet.problems)
         }
-        if let fast = storage.withUnsafeBytes({ raw in
-            FastContentReader.read(UnsafeRawBufferPointer(rebasing: raw[areaRange]), kind: kind, medium: medium, edition: edition, tables: options.tables)
+        if !storage.withUnsafeBytes({ raw in
+            FastContentReader.read(
+                UnsafeRawBufferPointer(rebasing: raw[areaRange]), kind: kind, medium: medium, edition: edition, tables: options.tables,
+                into: &packet.content)
         }) {
-            packet.content = fast
-        } else {
             packet.content = storage.withUnsafeBytes { raw in
                 ContentReader.read(
                     UnsafeRawBufferPointer(rebasing: raw[areaRange]), baseOffset: packet.wasEncrypted ? nil : areaRange.lowerBound,
