@@ -45,8 +45,10 @@ public final class CodeTables: Sendable {
     public let suffixKinds: [String: String]
     public let suffixNamesZh: [String: String]
     public let systemTypes: [String: String]
-    /// Codes, command numbers, system types and Flag values as ready-made strings, for the decoder.
+    /// Codes, command numbers and system types as ready-made strings, for the decoder.
     let interned: InternTable
+    /// The Flag values 0...255 as ready-made strings, by value.
+    let flagTexts: [String] = (0...255).map { String($0) }
 
     /// The tables shipped with this package.
     public static let shipped = CodeTables(loading: ())
@@ -90,7 +92,7 @@ public final class CodeTables: Sendable {
         self.suffixNamesZh = suffixNamesZh
         self.systemTypes = systemTypes
         let strings = Array(pollutants.keys) + Array(codes2005.keys) + codes2005.values.map(\.code)
-            + commands.map(\.cn) + Array(systemTypes.keys) + (0...255).map { String($0) } + ["1"]
+            + commands.map(\.cn) + Array(systemTypes.keys) + ["1"]
         interned = InternTable(strings: strings.sorted(), codes2005: codes2005)
     }
 

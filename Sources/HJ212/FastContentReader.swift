@@ -49,6 +49,9 @@ enum FastContentReader {
         var length: Int
         /// The code's bytes as a word (`ByteWords`), for codes of up to 8 bytes.
         var word: UInt64
+        /// The code's slot in the intern table, or -1: looked up when the code is first met, so
+        /// that the lookup's memory access overlaps with reading the rest of the area.
+        var known: Int
         var present: UInt16
         var flag: UInt8
     }
@@ -222,7 +225,9 @@ enum FastContentReader {
                             return false
                         }
                         current = used
-                        slots[current] = Slot(start: keyStart, length: codeLength, word: word, present: 0, flag: 0)
+                        slots[current] = Slot(
+                            start: keyStart, length: codeLength, word: word,
+                            known: tables.interned.index(word: word, length: codeLength), present: 0, flag: 0)
                         (values + current * 10).initialize(repeating: 0, count: 10)
                         used += 1
                     }
@@ -341,7 +346,7 @@ enum FastContentReader {
         for slot in 0..<used {
             // Known codes come ready-made from the code tables, with their 2005 mapping.
             let start = slots[slot].start, length = slots[slot].length
-            let known = interned.index(word: slots[slot].word, length: length)
+            let known = slots[slot].known
             let rawCode: String, code: String
             if known >= 0 {
                 rawCode = interned.string(at: known)

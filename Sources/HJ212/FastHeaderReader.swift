@@ -80,7 +80,9 @@ enum FastHeaderReader {
             case 32:
                 guard let number = digits(p, valueStart, length, maximum: 3), number <= 255 else { return nil }
                 header.flag = PacketFlag(rawValue: UInt8(number))
-                header.flagText = interned.string(p, valueStart, length, count: limit)
+                // The usual text is the number written plainly: ready-made by value.
+                let plain = length == (number < 10 ? 1 : number < 100 ? 2 : 3)
+                header.flagText = plain ? tables.flagTexts[number] : text(p, valueStart, length)
             case 64:
                 guard let number = digits(p, valueStart, length, maximum: 4) else { return nil }
                 header.pnum = number

@@ -16,6 +16,7 @@ public enum PacketDecoder {
         return packet
     }
 
+    @inline(__always)
     private static func decode(_ frame: RawFrame, options: DecodeOptions, into packet: inout Packet) {
         let bytes = frame.bytes
         let dataStart = 6
