@@ -70,12 +70,12 @@ public actor ComplianceEngine {
                 let hour = clock.hourStart(frame.dataTimeUnix)
                 switch frame.kind {
                 case .realtime:
-                    work.online.insert(OnlineHour(mn: frame.mn, hourUnix: hour))
+                    work.markOnline(OnlineHour(mn: frame.mn, hourUnix: hour))
                     for reading in frame.readings where reading.polId == nil {
                         Self.tallySpike(reading, mn: frame.mn, hour: hour, rules: rules, into: &work)
                     }
                 case .minute, .hour:
-                    work.online.insert(OnlineHour(mn: frame.mn, hourUnix: hour))
+                    work.markOnline(OnlineHour(mn: frame.mn, hourUnix: hour))
                     work.hours[frame.mn, default: []].insert(hour)
                 case .day:
                     work.days[frame.mn, default: []].insert(clock.dayStart(frame.dataTimeUnix))

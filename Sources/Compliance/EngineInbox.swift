@@ -22,8 +22,19 @@ final class EngineInbox: @unchecked Sendable {
     struct Work {
         var hours: [String: Set<Int64>] = [:]
         var days: [String: Set<Int64>] = [:]
-        var online: Set<OnlineHour> = []
+        private(set) var online: Set<OnlineHour> = []
         var warnings: [WarningKey: WarningTally] = [:]
+        /// Online hours first noted since the inbox last looked (for `seen`).
+        fileprivate var fresh: [OnlineHour] = []
+
+        /// Notes that a device sent data in an hour.
+        mutating func markOnline(_ hour: OnlineHour) {
+            if online.insert(hour).inserted { fresh.append(hour) }
+        }
+
+        mutating func markOnline(_ hours: Set<OnlineHour>) {
+            for hour in hours { markOnline(hour) }
+        }
 
         var isEmpty: Bool { hours.isEmpty && days.isEmpty && online.isEmpty && warnings.isEmpty }
     }
@@ -37,7 +48,9 @@ final class EngineInbox: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         body(&work)
-        for hour in work.online { seen[hour.hourUnix, default: []].insert(hour.mn) }
+        // Only what this call added: the pending set can hold thousands of device-hours.
+        for hour in work.fresh { seen[hour.hourUnix, default: []].insert(hour.mn) }
+        work.fresh.removeAll(keepingCapacity: true)
     }
 
     func drain() -> Work {
@@ -54,7 +67,9 @@ final class EngineInbox: @unchecked Sendable {
         defer { lock.unlock() }
         for (mn, hours) in failed.hours { work.hours[mn, default: []].formUnion(hours) }
         for (mn, days) in failed.days { work.days[mn, default: []].formUnion(days) }
-        work.online.formUnion(failed.online)
+        work.markOnline(failed.online)
+        for hour in work.fresh { seen[hour.hourUnix, default: []].insert(hour.mn) }
+        work.fresh.removeAll(keepingCapacity: true)
         for (key, tally) in failed.warnings {
             if var existing = work.warnings[key] {
                 existing.count += tally.count
