@@ -171,7 +171,8 @@ struct GatewayBenchmark {
                     readingsPerFrame: readings, threads: threads)
                 let isIdle = scenario == .idle
                 try ServerBenchmark.writeGatewayConfig(
-                    to: config, database: database, mns: plan.mns + (isIdle ? warmup.mns : []), durability: options.durability)
+                    to: config, database: database, mns: plan.mns + (isIdle ? warmup.mns : []), durability: options.durability,
+                    batchFrames: options.batchFrames)
                 let server = try ChildServer.start(
                     executable: hj212, arguments: ["serve", "--config", config.path, "--log-level", "info"],
                     logFile: directory.appendingPathComponent("hj212.log"))

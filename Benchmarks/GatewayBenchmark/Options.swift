@@ -26,6 +26,8 @@ struct Options {
     var storageEvents = true
     /// full (fsync per commit, the gateway's default) or normal.
     var durability = "full"
+    /// The gateway's `ingest.batch_max_frames` (nil: the gateway's default).
+    var batchFrames: Int?
     // everything.
     var readingsPerFrame = 10
     var threads: Int?
@@ -57,6 +59,7 @@ struct Options {
           --storage-devices N       storage: devices the frames cycle through (200)
           --no-storage-events       storage: skip the variant with the gateway's device events
           --durability full|normal  storage and gateway: fsync every commit (full, the default) or not
+          --batch-frames N          gateway: ingest.batch_max_frames (the gateway's default)
           --readings N              pollutants per frame (10)
           --threads N               load generator event-loop threads (one per core)
           --ack-threads N           minimal ack server threads (one per core)
@@ -117,6 +120,7 @@ struct Options {
                 let text = try value(argument)
                 guard text == "full" || text == "normal" else { throw BenchmarkError("--durability full or normal, not \(text)") }
                 options.durability = text
+            case "--batch-frames": options.batchFrames = try int(argument)
             case "--readings": options.readingsPerFrame = try int(argument)
             case "--threads": options.threads = try int(argument)
             case "--ack-threads": options.ackThreads = try int(argument)
