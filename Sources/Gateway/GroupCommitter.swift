@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import Metrics
 import NIOConcurrencyHelpers
@@ -12,6 +13,11 @@ import Store
 /// `enqueue` waits, the connection stops reading its socket, and TCP pushes back on the
 /// device. Nothing queues without bound. Device "seen" events are coalesced per device and
 /// batch (the store keeps only the latest anyway).
+///
+/// The commit loop runs on callbacks, not in a task: when a commit returns (on the store's
+/// writer thread) the next batch is taken and its commit queued at once, and the finished
+/// batch's completions run on a serial queue of their own while the writer works on. A task
+/// would wait for a turn on the shared pool, behind every connection's work, between commits.
 public final class GroupCommitter: Sendable {
     public struct Settings: Sendable {
         public var maxFrames: Int
@@ -28,26 +34,47 @@ public final class GroupCommitter: Sendable {
     /// Runs after the commit that holds a frame: its outcome, or the error that failed the commit.
     public typealias Completion = @Sendable (Result<FrameOutcome, any Error>) -> Void
 
-    private struct Pending {
-        var frame: IngestFrame
-        var completion: Completion?
-    }
-
     private enum Admission {
-        case queued(CheckedContinuation<Void, Never>?)
+        case queued
         case full
         case stopped
     }
 
+    /// A batch taken from the queue, with the completions of its frames (same order).
+    private struct Taken: Sendable {
+        var batch: WriteBatch
+        var completions: [Completion?]
+    }
+
+    /// What the commit loop does next, decided under the lock and done outside it.
+    private enum Step {
+        case nothing
+        case wait(trim: Bool)
+        case delay
+        case commit(Taken, spaceWaiters: [CheckedContinuation<Void, Never>])
+        case done(CheckedContinuation<Void, Never>?, spaceWaiters: [CheckedContinuation<Void, Never>])
+    }
+
     private struct State {
-        var frames: [Pending] = []
+        /// Queued frames and their completions, index for index.
+        var frames: [IngestFrame] = []
+        var completions: [Completion?] = []
         var rejects: [RejectRecord] = []
         /// Command answers, in arrival order.
         var answers: [DeviceEvent] = []
         /// The latest "seen" event per device since the last commit.
         var seen: [String: DeviceEvent] = [:]
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-        var workWaiter: CheckedContinuation<Void, Never>?
+        /// `run()`, waiting for everything to be written after `finish()`.
+        var runWaiter: CheckedContinuation<Void, Never>?
+        /// `run()` was called: commits may start.
+        var started = false
+        /// A commit is with the store.
+        var committing = false
+        /// Commits returned whose completions have not all run yet.
+        var unsettled = 0
+        /// A delayed start (to gather a batch after a quiet spell) is scheduled.
+        var delayScheduled = false
         var stopping = false
         var stopped = false
         /// Frames committed since memory was last trimmed, and when that was.
@@ -55,11 +82,6 @@ public final class GroupCommitter: Sendable {
         var lastTrim = ContinuousClock.now
 
         var isEmpty: Bool { frames.isEmpty && rejects.isEmpty && answers.isEmpty && seen.isEmpty }
-
-        mutating func takeWorkWaiter() -> CheckedContinuation<Void, Never>? {
-            defer { workWaiter = nil }
-            return workWaiter
-        }
     }
 
     private let store: any MonitoringStore
@@ -67,6 +89,8 @@ public final class GroupCommitter: Sendable {
     private let logger: Logger
     private let metrics: GatewayMetrics
     private let state = NIOLockedValueBox(State())
+    /// Where completions run, one batch after the other.
+    private let settling = DispatchQueue(label: "hj212.commit.settle")
 
     /// Called after each successful commit with the frames that stored something new (not
     /// resends), e.g. so compliance can evaluate the periods they touch. Must be cheap.
@@ -91,14 +115,15 @@ public final class GroupCommitter: Sendable {
             let admitted = state.withLockedValue { state -> Admission in
                 if state.stopped { return .stopped }
                 guard state.frames.count < settings.capacity else { return .full }
-                state.frames.append(Pending(frame: frame, completion: completion))
-                return .queued(state.takeWorkWaiter())
+                state.frames.append(frame)
+                state.completions.append(completion)
+                return .queued
             }
             switch admitted {
             case .stopped:
                 throw StoreError(operation: "storing a frame", reason: "the gateway is shutting down", remedy: "the device will resend it after reconnecting")
-            case .queued(let worker):
-                worker?.resume()
+            case .queued:
+                advance(afterCommit: false)
                 return
             case .full:
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -122,7 +147,7 @@ public final class GroupCommitter: Sendable {
             return true
         }
         if accepted == false { metrics.rejectsDropped.increment() }
-        if accepted == true { wake() }
+        if accepted == true { advance(afterCommit: false) }
     }
 
     /// Hands in a device event; it is written with the next batch.
@@ -145,87 +170,136 @@ public final class GroupCommitter: Sendable {
                 return true
             }
         }
-        if accepted { wake() }
+        if accepted { advance(afterCommit: false) }
     }
 
-    /// Commits batches until `finish()` is called and everything handed in is written.
+    /// Commits batches until `finish()` is called and everything handed in is written and
+    /// settled (its completions run).
     public func run() async {
-        // Waiting `maxDelayMillis` gathers a batch when work arrives after a quiet spell. Under
-        // load the previous commit's own duration has gathered the next batch, so it goes at once.
-        var busy = false
-        while true {
-            let next = state.withLockedValue { state -> (empty: Bool, stopping: Bool, full: Bool) in
-                (state.isEmpty, state.stopping, state.frames.count >= settings.maxFrames)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let stopped = state.withLockedValue { state -> Bool in
+                if state.stopped { return true }
+                state.started = true
+                state.runWaiter = continuation
+                return false
             }
-            if next.empty {
-                if next.stopping { break }
-                trimAfterBurst()
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let idle = state.withLockedValue { state -> Bool in
-                        guard state.isEmpty && !state.stopping else { return false }
-                        state.workWaiter = continuation
-                        return true
-                    }
-                    if !idle { continuation.resume() }
-                }
-                busy = false
-                continue
+            if stopped {
+                continuation.resume()
+            } else {
+                advance(afterCommit: true)
             }
-            if !busy && !next.full && settings.maxDelayMillis > 0 && !next.stopping {
-                try? await Task.sleep(for: .milliseconds(settings.maxDelayMillis))
-            }
-            await commitOnce()
-            busy = true
         }
-        let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
-            state.stopped = true
-            defer { state.spaceWaiters.removeAll() }
-            return state.spaceWaiters
-        }
-        for waiter in waiters { waiter.resume() }
     }
 
     /// Asks `run()` to write what is queued and return.
     public func finish() {
         state.withLockedValue { $0.stopping = true }
-        wake()
+        advance(afterCommit: true)
     }
 
-    private func commitOnce() async {
-        let (pending, batch, waiters) = state.withLockedValue { state -> ([Pending], WriteBatch, [CheckedContinuation<Void, Never>]) in
-            let take = min(state.frames.count, settings.maxFrames)
-            state.committedSinceTrim += take
-            let pending = Array(state.frames.prefix(take))
-            state.frames.removeFirst(take)
-            let batch = WriteBatch(frames: pending.map(\.frame), rejects: state.rejects, events: state.answers + state.seen.values)
-            state.rejects.removeAll(keepingCapacity: true)
-            state.answers.removeAll(keepingCapacity: true)
-            state.seen.removeAll(keepingCapacity: true)
+    /// Starts the next commit if one is due. After a commit (or when told to hurry) a waiting
+    /// batch goes at once; work arriving after a quiet spell waits `maxDelayMillis` to gather.
+    private func advance(afterCommit: Bool) {
+        let step = state.withLockedValue { state -> Step in
+            guard state.started, !state.committing, !state.stopped else { return .nothing }
+            if state.isEmpty {
+                guard state.stopping else { return .wait(trim: afterCommit) }
+                guard state.unsettled == 0 else { return .nothing }
+                state.stopped = true
+                defer {
+                    state.runWaiter = nil
+                    state.spaceWaiters.removeAll()
+                }
+                return .done(state.runWaiter, spaceWaiters: state.spaceWaiters)
+            }
+            let full = state.frames.count >= settings.maxFrames
+            if !afterCommit && !full && !state.stopping && settings.maxDelayMillis > 0 {
+                if state.delayScheduled { return .nothing }
+                state.delayScheduled = true
+                return .delay
+            }
+            state.delayScheduled = false
+            state.committing = true
+            state.unsettled += 1
+            let taken = Self.take(from: &state, maxFrames: settings.maxFrames)
             defer { state.spaceWaiters.removeAll() }
-            return (pending, batch, state.spaceWaiters)
+            return .commit(taken, spaceWaiters: state.spaceWaiters)
         }
-        for waiter in waiters { waiter.resume() }
+        switch step {
+        case .nothing:
+            break
+        case .wait(let trim):
+            if trim { trimAfterBurst() }
+        case .delay:
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(settings.maxDelayMillis)) { [self] in
+                state.withLockedValue { $0.delayScheduled = false }
+                advance(afterCommit: true)
+            }
+        case .commit(let taken, let waiters):
+            for waiter in waiters { waiter.resume() }
+            let started = ContinuousClock.now
+            store.commit(taken.batch) { [self] result in
+                if case .success = result { metrics.commitLatency.recordNanoseconds(nanoseconds(since: started)) }
+                settling.async { [self] in
+                    settle(taken, result)
+                    state.withLockedValue { $0.unsettled -= 1 }
+                    advance(afterCommit: true)
+                }
+                state.withLockedValue { $0.committing = false }
+                advance(afterCommit: true)
+            }
+        case .done(let runWaiter, let waiters):
+            for waiter in waiters { waiter.resume() }
+            runWaiter?.resume()
+        }
+    }
 
-        let started = ContinuousClock.now
-        do {
-            let outcome = try await store.commit(batch)
-            metrics.commitLatency.recordNanoseconds(nanoseconds(since: started))
+    /// Takes up to `maxFrames` queued frames, and every queued reject and event, as one batch.
+    private static func take(from state: inout State, maxFrames: Int) -> Taken {
+        let count = min(state.frames.count, maxFrames)
+        state.committedSinceTrim += count
+        var frames: [IngestFrame] = []
+        var completions: [Completion?] = []
+        if count == state.frames.count {
+            // The usual case under load: the whole queue goes, without copying it.
+            swap(&frames, &state.frames)
+            swap(&completions, &state.completions)
+            state.frames.reserveCapacity(count)
+            state.completions.reserveCapacity(count)
+        } else {
+            frames = Array(state.frames[..<count])
+            completions = Array(state.completions[..<count])
+            state.frames.removeFirst(count)
+            state.completions.removeFirst(count)
+        }
+        let batch = WriteBatch(frames: frames, rejects: state.rejects, events: state.answers + state.seen.values)
+        state.rejects.removeAll(keepingCapacity: true)
+        state.answers.removeAll(keepingCapacity: true)
+        state.seen.removeAll(keepingCapacity: true)
+        return Taken(batch: batch, completions: completions)
+    }
+
+    /// After a batch's commit: runs its frames' completions and tells `onCommitted`.
+    private func settle(_ taken: Taken, _ result: Result<BatchOutcome, any Error>) {
+        let batch = taken.batch
+        switch result {
+        case .success(let outcome):
             metrics.batchFrames.record(batch.frames.count)
             metrics.readingsStored.increment(by: outcome.frames.reduce(0) { $0 + $1.inserted })
             metrics.readingConflicts.increment(by: outcome.conflicts.count)
-            for (index, entry) in pending.enumerated() {
-                entry.completion?(.success(index < outcome.frames.count ? outcome.frames[index] : FrameOutcome()))
+            for (index, completion) in taken.completions.enumerated() {
+                completion?(.success(index < outcome.frames.count ? outcome.frames[index] : FrameOutcome()))
             }
             if let onCommitted {
                 let fresh = batch.frames.indices.filter { $0 < outcome.frames.count && outcome.frames[$0].inserted > 0 }
                 if !fresh.isEmpty { onCommitted(fresh.map { batch.frames[$0] }) }
             }
-        } catch {
+        case .failure(let error):
             logger.error("commit failed; frames in it are not acknowledged and will be resent", metadata: [
                 "frames": "\(batch.frames.count)", "rejects": "\(batch.rejects.count)", "error": "\(error)",
             ])
             metrics.commitFailures.increment()
-            for entry in pending { entry.completion?(.failure(error)) }
+            for completion in taken.completions { completion?(.failure(error)) }
         }
     }
 
@@ -238,10 +312,6 @@ public final class GroupCommitter: Sendable {
             return true
         }
         if due { Task.detached(priority: .background) { MemoryTrimmer.trim() } }
-    }
-
-    private func wake() {
-        state.withLockedValue { $0.takeWorkWaiter() }?.resume()
     }
 }
 

@@ -10,6 +10,12 @@ public protocol MonitoringStore: Sendable {
     /// Idempotent: a resent frame stores nothing new and reports duplicates.
     func commit(_ batch: WriteBatch) async throws -> BatchOutcome
 
+    /// The same commit, reporting through a callback instead of a suspension: `completion` runs
+    /// once the batch is durable (or failed), on whatever thread finished it. The group
+    /// committer uses this so that its next commit does not wait for a turn on the shared
+    /// task pool. Stores that have no such path get a default that wraps the async `commit`.
+    func commit(_ batch: WriteBatch, completion: @escaping @Sendable (Result<BatchOutcome, any Error>) -> Void)
+
     /// Readings matching a query, oldest first.
     func readings(_ query: ReadingQuery) async throws -> [StoredReading]
 
@@ -26,6 +32,18 @@ public protocol MonitoringStore: Sendable {
 
     /// Closes connections; the store is unusable afterwards.
     func close() async throws
+}
+
+extension MonitoringStore {
+    public func commit(_ batch: WriteBatch, completion: @escaping @Sendable (Result<BatchOutcome, any Error>) -> Void) {
+        Task {
+            do {
+                completion(.success(try await commit(batch)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
 }
 
 /// A filter over stored readings. Times are Unix seconds; `since` inclusive, `until` exclusive.

@@ -155,19 +155,41 @@ public final class SQLiteStore: MonitoringStore {
         if batch.isEmpty { return BatchOutcome(frames: [], conflicts: []) }
         let outcome: BatchOutcome
         do {
-            outcome = try await pool.writeWithoutTransaction { db in
-                var result = BatchOutcome(frames: [], conflicts: [])
-                try db.inTransaction(.immediate) {
-                    result = try BatchWriter.write(batch, in: db)
-                    return .commit
-                }
-                return result
-            }
+            outcome = try await pool.writeWithoutTransaction { db in try Self.write(batch, in: db) }
         } catch {
             throw StoreError(wrapping: error, operation: "storing a batch of \(batch.frames.count) frames")
         }
         logConflicts(outcome.conflicts)
         return outcome
+    }
+
+    /// Commits on the writer's own queue and calls `completion` there, right after the
+    /// transaction: a commit queued from `completion` runs next, with no task hop in between.
+    public func commit(_ batch: WriteBatch, completion: @escaping @Sendable (Result<BatchOutcome, any Error>) -> Void) {
+        if batch.isEmpty {
+            completion(.success(BatchOutcome(frames: [], conflicts: [])))
+            return
+        }
+        pool.asyncWriteWithoutTransaction { [self] db in
+            let result: Result<BatchOutcome, any Error>
+            do {
+                let outcome = try Self.write(batch, in: db)
+                logConflicts(outcome.conflicts)
+                result = .success(outcome)
+            } catch {
+                result = .failure(StoreError(wrapping: error, operation: "storing a batch of \(batch.frames.count) frames"))
+            }
+            completion(result)
+        }
+    }
+
+    private static func write(_ batch: WriteBatch, in db: Database) throws -> BatchOutcome {
+        var result = BatchOutcome(frames: [], conflicts: [])
+        try db.inTransaction(.immediate) {
+            result = try BatchWriter.write(batch, in: db)
+            return .commit
+        }
+        return result
     }
 
     /// The most conflicts one commit logs one by one; the rest are summed up in one line.
