@@ -44,7 +44,52 @@ struct FrameProcessor: Sendable {
         var attached: Set<String> = []
     }
 
-    func process(_ frame: RawFrame, context: Context, state: inout ConnectionState, now: Double, wallMillis: Int64) async -> Action {
+    /// What a frame leads to, as `decide` finds it: an action at once, or a step that must wait
+    /// (`follow`). `decide` is synchronous so that the decoded packet, a few hundred bytes with
+    /// its header and content, lives on the thread's stack: in an async function it would sit in
+    /// the connection task's allocator, which keeps its peak size for the connection's life.
+    enum Step: Sendable {
+        case done(Action)
+        /// A wrong password: wait this long before reading on (slows guessing).
+        case refuseAfter(seconds: Double)
+        /// A device's answer to one of our commands.
+        case commandAnswer(mn: String, qn: String?, cn: String, detail: String)
+        /// A data upload that may answer a history request, or that wants no answer (so it is
+        /// committed here, with nothing waiting on the commit).
+        case upload(IngestFrame, answer: [UInt8]?, checkHistory: Bool)
+    }
+
+    /// The steps of a frame that must wait: a delay, the session registry, a full queue.
+    @inline(never)
+    func follow(_ step: Step, context: Context) async -> Action {
+        switch step {
+        case .done(let action):
+            return action
+        case .refuseAfter(let seconds):
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            return .refused
+        case .commandAnswer(let mn, let qn, let cn, let detail):
+            await sessions.answered(mn: mn, qn: qn, cn: cn, detail: detail)
+            return .accepted(reply: nil)
+        case .upload(var ingest, let answer, let checkHistory):
+            if checkHistory, await sessions.isHistoryAnswer(mn: ingest.mn, cn: ingest.cn, dataTime: ingest.dataTime) {
+                ingest.backfill = .historyAnswer
+            }
+            if let answer { return .upload(ingest, answer: answer) }
+            // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
+            do {
+                try await committer.enqueue(ingest)
+                metrics.frame("stored")
+            } catch {
+                context.logger.error("upload not stored", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
+            }
+            return .accepted(reply: nil)
+        }
+    }
+
+    /// Admission, decoding and the standard's answer: everything about a frame that needs no waiting.
+    @inline(never)
+    func decide(_ frame: RawFrame, context: Context, state: inout ConnectionState, now: Double, wallMillis: Int64) -> Step {
         let header = PacketDecoder.peekHeader(frame)
         let mn = header.mn ?? ""
 
@@ -55,7 +100,7 @@ struct FrameProcessor: Sendable {
                          detail: header.mn == nil
                             ? "the frame has no MN, so the device cannot be identified; it was not stored"
                             : "MN \(mn) is not in the registry; the frame was not stored or acknowledged. Register the device in the configuration (enterprises → outlets → devices), or set unregistered: accept while onboarding")
-            return .refused
+            return .done(.refused)
         }
         if let device, !ConstantTime.equals(header.pw ?? "", device.password) {
             reject(frame, context: context, mn: mn, reason: "wrong_password", at: wallMillis,
@@ -63,10 +108,10 @@ struct FrameProcessor: Sendable {
             let verdict = access.badPassword(address: context.address, now: now)
             if verdict.blocked {
                 context.logger.warning("source blocked after repeated wrong passwords", metadata: ["mn": "\(mn)"])
-                return .close(reason: "blocked_for_bad_passwords")
+                return .done(.close(reason: "blocked_for_bad_passwords"))
             }
-            if verdict.delaySeconds > 0 { try? await Task.sleep(for: .milliseconds(Int(verdict.delaySeconds * 1000))) }
-            return .refused
+            if verdict.delaySeconds > 0 { return .refuseAfter(seconds: verdict.delaySeconds) }
+            return .done(.refused)
         }
 
         // Decode with the device's options.
@@ -78,7 +123,7 @@ struct FrameProcessor: Sendable {
             let first = packet.errors.first
             reject(frame, context: context, mn: header.mn, reason: first?.code.rawValue ?? "refused", at: wallMillis,
                          detail: packet.errors.map(\.message).joined(separator: "; "))
-            return .refused
+            return .done(.refused)
         }
         if !packet.problems.isEmpty {
             context.logger.debug("frame accepted with warnings", metadata: [
@@ -88,7 +133,7 @@ struct FrameProcessor: Sendable {
         let cn = packet.header.cn ?? ""
         if let device, !state.attached.contains(mn) {
             state.attached.insert(mn)
-            await sessions.attach(
+            sessions.attach(
                 mn: mn, connection: context.connection, channel: context.channel, edition: packet.edition,
                 st: packet.header.st ?? "32", password: device.password)
         }
@@ -105,21 +150,20 @@ struct FrameProcessor: Sendable {
             committer.record(DeviceEvent(
                 kind: .commandAnswer, mn: mn, atMillis: wallMillis, qn: qn, cn: cn,
                 connection: context.connection, peer: context.peer, detail: detail))
-            await sessions.answered(mn: mn, qn: qn, cn: cn, detail: detail)
             metrics.frame("answer")
-            return .accepted(reply: nil)
+            return .commandAnswer(mn: mn, qn: qn, cn: cn, detail: detail)
         case "9013", "9014":
             metrics.frame("answer")
-            return .accepted(reply: nil)
+            return .done(.accepted(reply: nil))
         case "9015", "9021":
             metrics.frame("heartbeat")
             if answerWanted && settings.answerHeartbeats {
-                return .accepted(reply: Reply.notificationAck(to: packet.header, edition: packet.edition).encode())
+                return .done(.accepted(reply: Reply.notificationAck(to: packet.header, edition: packet.edition).encode()))
             }
-            return .accepted(reply: nil)
+            return .done(.accepted(reply: nil))
         case "1013":
             metrics.frame("other")
-            return .accepted(reply: Reply.notificationAck(to: packet.header, edition: packet.edition).encode())
+            return .done(.accepted(reply: Reply.notificationAck(to: packet.header, edition: packet.edition).encode()))
         default:
             break
         }
@@ -129,36 +173,27 @@ struct FrameProcessor: Sendable {
             if packet.header.pnum != nil {
                 track(split: packet, reassembler: &state.reassembler, now: now, logger: context.logger)
             }
-            var backfill = Backfill.live
-            if packet.header.isBackfill {
-                backfill = .rf
-            } else if sessions.mayHaveHistoryPending(mn), await sessions.isHistoryAnswer(mn: mn, cn: cn, dataTime: dataTime) {
-                backfill = .historyAnswer
-            }
             let ingest = IngestFrame(
                 mn: mn, qn: packet.header.qn, cn: cn, kind: kind, dataTime: dataTime,
-                dataTimeUnix: timeZone.unixTime(dataTime), edition: packet.edition, backfill: backfill,
+                dataTimeUnix: timeZone.unixTime(dataTime), edition: packet.edition,
+                backfill: packet.header.isBackfill ? .rf : .live,
                 receivedAtMillis: wallMillis, connection: context.connection, peer: context.peer,
                 readings: packet.content.readings)
-            guard answerWanted else {
-                // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
-                do {
-                    try await committer.enqueue(ingest)
-                    metrics.frame("stored")
-                } catch {
-                    context.logger.error("upload not stored", metadata: ["mn": "\(mn)", "error": "\(error)"])
-                }
-                return .accepted(reply: nil)
+            let checkHistory = !packet.header.isBackfill && sessions.mayHaveHistoryPending(mn)
+            if answerWanted && !checkHistory {
+                // The usual upload: nothing to wait for before handing it to the committer.
+                return .done(.upload(ingest, answer: Reply.dataAck(to: packet.header, edition: packet.edition).encode()))
             }
-            return .upload(ingest, answer: Reply.dataAck(to: packet.header, edition: packet.edition).encode())
+            let answer = answerWanted ? Reply.dataAck(to: packet.header, edition: packet.edition).encode() : nil
+            return .upload(ingest, answer: answer, checkHistory: checkHistory)
         }
 
         // Anything else the device sent that asks for an answer gets the data answer.
         metrics.frame("other")
         if answerWanted, !cn.hasPrefix("90") {
-            return .accepted(reply: Reply.dataAck(to: packet.header, edition: packet.edition).encode())
+            return .done(.accepted(reply: Reply.dataAck(to: packet.header, edition: packet.edition).encode()))
         }
-        return .accepted(reply: nil)
+        return .done(.accepted(reply: nil))
     }
 
     /// Hands an upload to the committer; its answer goes out in `ticket`'s turn once the commit

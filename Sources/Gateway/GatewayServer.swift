@@ -130,7 +130,7 @@ public final class GatewayServer: Sendable {
                     var state = FrameProcessor.ConnectionState(reassembler: SplitReassembler(timeout: settings.splitTimeoutSeconds))
                     var junkSinceValid = 0
                     defer {
-                        if !state.attached.isEmpty { Task { await processor.sessions.detach(connection: name) } }
+                        if !state.attached.isEmpty { processor.sessions.detach(connection: name) }
                     }
                     loop: for try await event in inbound {
                         let now = monotonicSeconds()
@@ -142,8 +142,12 @@ public final class GatewayServer: Sendable {
                             junkSinceValid += malformed.droppedBytes
                             processor.reject(malformed, context: context, at: wallClockMillis())
                         case .frame(let frame):
-                            let action = await processor.process(
-                                frame, context: context, state: &state, now: now, wallMillis: wallClockMillis())
+                            // Decided synchronously; only the few steps that must wait go async.
+                            let action: FrameProcessor.Action
+                            switch processor.decide(frame, context: context, state: &state, now: now, wallMillis: wallClockMillis()) {
+                            case .done(let done): action = done
+                            case let step: action = await processor.follow(step, context: context)
+                            }
                             switch action {
                             case .refused:
                                 junkSinceValid += frame.bytes.count

@@ -21,9 +21,15 @@ public actor SessionRegistry {
         var password: String
     }
 
-    private var sessions: [String: Session] = [:]
-    /// The devices each connection speaks for (a logger may relay several MNs).
-    private var devicesByConnection: [String: Set<String>] = [:]
+    private struct Sessions {
+        var byMN: [String: Session] = [:]
+        /// The devices each connection speaks for (a logger may relay several MNs).
+        var devicesByConnection: [String: Set<String>] = [:]
+    }
+
+    /// Under a lock, not on the actor: connections attach and detach without a hop (and without
+    /// an async frame that their task would keep for its whole life).
+    private nonisolated let sessions = NIOLockedValueBox(Sessions())
     private var commands: [String: CommandRecord] = [:]
     private var historyWindows: [String: [(cn: String, begin: LocalDateTime, end: LocalDateTime, expires: ContinuousClock.Instant)]] = [:]
     /// The devices with a history request pending, readable without a hop onto the actor: every
@@ -33,29 +39,33 @@ public actor SessionRegistry {
     public init() {}
 
     /// Notes that `mn` speaks on `connection` (called on its first frame there).
-    func attach(mn: String, connection: String, channel: any Channel, edition: Edition, st: String, password: String) {
-        if let existing = sessions[mn] {
-            if existing.connection == connection { return }
-            devicesByConnection[existing.connection]?.remove(mn)
+    nonisolated func attach(mn: String, connection: String, channel: any Channel, edition: Edition, st: String, password: String) {
+        sessions.withLockedValue { sessions in
+            if let existing = sessions.byMN[mn] {
+                if existing.connection == connection { return }
+                sessions.devicesByConnection[existing.connection]?.remove(mn)
+            }
+            sessions.byMN[mn] = Session(connection: connection, channel: channel, edition: edition, st: st, password: password)
+            sessions.devicesByConnection[connection, default: []].insert(mn)
         }
-        sessions[mn] = Session(connection: connection, channel: channel, edition: edition, st: st, password: password)
-        devicesByConnection[connection, default: []].insert(mn)
     }
 
     /// Forgets the devices of a closed connection.
-    func detach(connection: String) {
-        guard let devices = devicesByConnection.removeValue(forKey: connection) else { return }
-        for mn in devices where sessions[mn]?.connection == connection {
-            sessions[mn] = nil
+    nonisolated func detach(connection: String) {
+        sessions.withLockedValue { sessions in
+            guard let devices = sessions.devicesByConnection.removeValue(forKey: connection) else { return }
+            for mn in devices where sessions.byMN[mn]?.connection == connection {
+                sessions.byMN[mn] = nil
+            }
         }
     }
 
     /// The devices connected now.
-    public var connectedDevices: [String] { Array(sessions.keys).sorted() }
+    public var connectedDevices: [String] { sessions.withLockedValue { Array($0.byMN.keys) }.sorted() }
 
     /// Sends a command to a connected device. Returns false when the device is not connected here.
     public func send(_ command: DownlinkCommand, to mn: String, qn: String) async -> Bool {
-        guard let session = sessions[mn] else { return false }
+        guard let session = sessions.withLockedValue({ $0.byMN[mn] }) else { return false }
         let packet = command.packet(qn: qn, st: session.st, pw: session.password, mn: mn, edition: session.edition)
         commands[qn] = CommandRecord(mn: mn, qn: qn, command: command, answers: [])
         if case .history(let kind, let begin, let end) = command {
