@@ -21,7 +21,7 @@ struct Options {
     var idleSettle = 2.0
     // storage limit.
     var storageSeconds = 5.0
-    var storageBatch = 512
+    var storageBatch = 2048
     var storageDevices = 200
     var storageEvents = true
     /// full (fsync per commit, the gateway's default) or normal.
@@ -55,7 +55,7 @@ struct Options {
           --idle-connections N      (c): connections, one frame each, then held open (10000)
           --idle-settle S           (c): seconds to wait before sampling memory (2)
           --storage-seconds S       storage: seconds of commits per variant (5)
-          --storage-batch N         storage: frames per commit (512)
+          --storage-batch N         storage: frames per commit (2048, the gateway's batch_max_frames)
           --storage-devices N       storage: devices the frames cycle through (200)
           --no-storage-events       storage: skip the variant with the gateway's device events
           --durability full|normal  storage and gateway: fsync every commit (full, the default) or not

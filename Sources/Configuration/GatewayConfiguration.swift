@@ -295,7 +295,7 @@ public struct IngestSettings: Sendable, Hashable {
     /// The decode policy for devices that do not set their own.
     public var policy: DecodePolicy
 
-    public init(batchMaxFrames: Int = 512, batchMaxDelayMillis: Int = 5, queueCapacity: Int = 4096, policy: DecodePolicy = .lenient) {
+    public init(batchMaxFrames: Int = 2048, batchMaxDelayMillis: Int = 5, queueCapacity: Int = 8192, policy: DecodePolicy = .lenient) {
         self.batchMaxFrames = batchMaxFrames
         self.batchMaxDelayMillis = batchMaxDelayMillis
         self.queueCapacity = queueCapacity

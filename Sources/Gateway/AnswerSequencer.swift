@@ -48,6 +48,7 @@ final class AnswerSequencer: Sendable {
 
     /// Waits until fewer than `limit` tickets are outstanding, then hands out the next one.
     /// Only the connection's reader calls this, one call at a time.
+    @inline(never)
     func reserve() async -> Ticket {
         if let ticket = takeTicketIfRoom() { return ticket }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -120,6 +121,7 @@ final class AnswerSequencer: Sendable {
     }
 
     /// Waits until every ticket handed out is settled and its answer written.
+    @inline(never)
     func drain() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLockedValue { state -> Bool in

@@ -59,32 +59,44 @@ struct FrameProcessor: Sendable {
         case upload(IngestFrame, answer: [UInt8]?, checkHistory: Bool)
     }
 
-    /// The steps of a frame that must wait: a delay, the session registry, a full queue.
+    /// The steps of a frame that must wait: a delay, the session registry, a full queue. Each
+    /// is its own function, so that the task allocates only the frame of the step it takes.
     @inline(never)
     func follow(_ step: Step, context: Context) async -> Action {
         switch step {
         case .done(let action):
             return action
         case .refuseAfter(let seconds):
-            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            await pause(seconds: seconds)
             return .refused
         case .commandAnswer(let mn, let qn, let cn, let detail):
             await sessions.answered(mn: mn, qn: qn, cn: cn, detail: detail)
             return .accepted(reply: nil)
-        case .upload(var ingest, let answer, let checkHistory):
-            if checkHistory, await sessions.isHistoryAnswer(mn: ingest.mn, cn: ingest.cn, dataTime: ingest.dataTime) {
-                ingest.backfill = .historyAnswer
-            }
-            if let answer { return .upload(ingest, answer: answer) }
-            // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
-            do {
-                try await committer.enqueue(ingest)
-                metrics.frame("stored")
-            } catch {
-                context.logger.error("upload not stored", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
-            }
-            return .accepted(reply: nil)
+        case .upload(let ingest, let answer, let checkHistory):
+            return await upload(ingest, answer: answer, checkHistory: checkHistory, logger: context.logger)
         }
+    }
+
+    @inline(never)
+    private func pause(seconds: Double) async {
+        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+    }
+
+    @inline(never)
+    private func upload(_ ingest: IngestFrame, answer: [UInt8]?, checkHistory: Bool, logger: Logger) async -> Action {
+        var ingest = ingest
+        if checkHistory, await sessions.isHistoryAnswer(mn: ingest.mn, cn: ingest.cn, dataTime: ingest.dataTime) {
+            ingest.backfill = .historyAnswer
+        }
+        if let answer { return .upload(ingest, answer: answer) }
+        // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
+        do {
+            try await committer.enqueue(ingest)
+            metrics.frame("stored")
+        } catch {
+            logger.error("upload not stored", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
+        }
+        return .accepted(reply: nil)
     }
 
     /// Admission, decoding and the standard's answer: everything about a frame that needs no waiting.
@@ -199,6 +211,7 @@ struct FrameProcessor: Sendable {
     /// Hands an upload to the committer; its answer goes out in `ticket`'s turn once the commit
     /// holding it returns, or nothing does when it could not be stored (the device resends).
     /// Returns as soon as the frame is queued (waiting only while the queue is full).
+    @inline(never)
     func commitThenAnswer(_ ingest: IngestFrame, answer: [UInt8], ticket: AnswerSequencer.Ticket, answers: AnswerSequencer, logger: Logger) async {
         let started = ContinuousClock.now
         let metrics = metrics

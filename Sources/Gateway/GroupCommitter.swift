@@ -24,7 +24,7 @@ public final class GroupCommitter: Sendable {
         public var maxDelayMillis: Int
         public var capacity: Int
 
-        public init(maxFrames: Int = 512, maxDelayMillis: Int = 5, capacity: Int = 4096) {
+        public init(maxFrames: Int = 2048, maxDelayMillis: Int = 5, capacity: Int = 8192) {
             self.maxFrames = max(1, maxFrames)
             self.maxDelayMillis = max(0, maxDelayMillis)
             self.capacity = max(self.maxFrames, capacity)

@@ -92,9 +92,9 @@ struct LoadingTests {
         #expect(limits.badPasswordThreshold == 5)
         #expect(limits.badPasswordWindowSeconds == 60)
         #expect(limits.blockSeconds == 600)
-        #expect(defaults.ingest.batchMaxFrames == 512)
+        #expect(defaults.ingest.batchMaxFrames == 2048)
         #expect(defaults.ingest.batchMaxDelayMillis == 5)
-        #expect(defaults.ingest.queueCapacity == 4096)
+        #expect(defaults.ingest.queueCapacity == 8192)
         #expect(defaults.ingest.policy == .lenient)
     }
 
