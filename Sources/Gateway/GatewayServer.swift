@@ -41,6 +41,7 @@ public final class GatewayServer: Sendable {
     public func bind(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Listener {
         let framing = settings.framing
         let idle = settings.idleTimeoutSeconds
+        let terminatorGrace = TimeAmount.milliseconds(Int64(settings.terminatorGraceMillis))
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -52,8 +53,7 @@ public final class GatewayServer: Sendable {
             .bind(host: settings.host, port: settings.port) { child in
                 child.eventLoop.makeCompletedFuture {
                     let operations = child.pipeline.syncOperations
-                    try operations.addHandler(ByteToMessageHandler(
-                        HJ212FrameDecoder(options: framing), maximumBufferSize: framing.maximumFrameBytes * 2 + 65_536))
+                    try operations.addHandler(FramingHandler(options: framing, grace: terminatorGrace))
                     try operations.addHandler(IdleStateHandler(readTimeout: .seconds(idle)))
                     try operations.addHandler(IdleConnectionCloser())
                     return try NIOAsyncChannel<InboundEvent, Never>(

@@ -24,12 +24,15 @@ public struct GatewaySettings: Sendable {
     /// How many uploads one connection may have waiting for their commit while it reads on.
     /// Answers still leave in frame order, each after its own commit.
     public var pipelineDepth: Int
+    /// How long bytes that hold a whole frame without its CR LF wait for more before the frame is
+    /// taken as it is (devices that omit the terminator would otherwise wait for their answer).
+    public var terminatorGraceMillis: Int
 
     public init(
         host: String = "0.0.0.0", port: Int = 9212, nodeName: String = "node1", framing: FramingOptions = FramingOptions(),
         policy: DecodePolicy = .lenient, acceptUnregistered: Bool = false, idleTimeoutSeconds: Int64 = 900,
         junkBytesLimit: Int = 64 * 1024, noValidFrameSeconds: Double = 120, splitTimeoutSeconds: Double = 120,
-        answerHeartbeats: Bool = true, pipelineDepth: Int = 16
+        answerHeartbeats: Bool = true, pipelineDepth: Int = 16, terminatorGraceMillis: Int = 300
     ) {
         self.host = host
         self.port = port
@@ -43,5 +46,6 @@ public struct GatewaySettings: Sendable {
         self.splitTimeoutSeconds = splitTimeoutSeconds
         self.answerHeartbeats = answerHeartbeats
         self.pipelineDepth = pipelineDepth
+        self.terminatorGraceMillis = max(1, terminatorGraceMillis)
     }
 }
