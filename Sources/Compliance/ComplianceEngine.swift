@@ -314,15 +314,20 @@ public actor ComplianceEngine {
 
     /// Minute records to infer the interval from: the loaded ones, widened to the hour before and
     /// after when only one hour is evaluated (live), so one gappy hour does not decide it.
+    /// The interval is the smallest gap between minute records, so more records can only make it
+    /// smaller: when the loaded hour already gives the smallest there is (1 minute), the hours
+    /// around it are not read.
     func minuteContext(mn: String, hours: Set<Int64>, loaded: [StoredReading]) async throws -> [String: [TimedReading]] {
-        var rows = loaded
-        if hours.count == 1, let hour = hours.first {
-            rows += try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: hour - 3600, until: hour))
-            rows += try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: hour + 3600, until: hour + 7200))
-        }
         var byCode: [String: [TimedReading]] = [:]
-        for row in rows where row.reading.polId == nil {
-            byCode[row.reading.code, default: []].append(TimedReading(time: row.dataTimeUnix, reading: row.reading))
+        func add(_ rows: [StoredReading]) {
+            for row in rows where row.reading.polId == nil {
+                byCode[row.reading.code, default: []].append(TimedReading(time: row.dataTimeUnix, reading: row.reading))
+            }
+        }
+        add(loaded)
+        if hours.count == 1, let hour = hours.first, HourEvaluator.minuteInterval(byCode) > 1 {
+            add(try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: hour - 3600, until: hour)))
+            add(try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: hour + 3600, until: hour + 7200)))
         }
         return byCode
     }
