@@ -212,6 +212,9 @@ public final class GroupCommitter: Sendable {
                 }
                 return .done(state.runWaiter, spaceWaiters: state.spaceWaiters)
             }
+            // One batch commits while the one before settles, no more: answers cannot fall
+            // further behind the commits than that.
+            guard state.unsettled < 2 else { return .nothing }
             let full = state.frames.count >= settings.maxFrames
             if !afterCommit && !full && !state.stopping && settings.maxDelayMillis > 0 {
                 if state.delayScheduled { return .nothing }
