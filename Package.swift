@@ -46,6 +46,8 @@ let package = Package(
         ),
         // glibc's malloc_trim, for giving memory back after a burst of uploads.
         .systemLibrary(name: "CMalloc"),
+        // The calling thread's kernel id, for raising the priority of the thread that commits.
+        .systemLibrary(name: "CThread"),
         // The protocol editions' code tables (protocols/*.tsv), shipped as package resources.
         .target(
             name: "HJ212Tables",
@@ -84,6 +86,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "HJ212",
+                "CThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -239,7 +242,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store"],
+            dependencies: ["Store", "CThread"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import HJ212
 import Logging
+import Synchronization
 
 /// How hard a commit works to survive a crash.
 ///
@@ -72,6 +73,8 @@ public final class SQLiteStore: MonitoringStore {
     public let durability: Durability
     let pool: DatabasePool
     let logger: Logger
+    /// Whether the log already says that commits run at the normal priority.
+    private let priorityNoted = Mutex(false)
 
     /// How long a connection waits for a lock held by another connection or process.
     static let busyTimeout: TimeInterval = 5
@@ -171,6 +174,8 @@ public final class SQLiteStore: MonitoringStore {
             return
         }
         pool.asyncWriteWithoutTransaction { [self] db in
+            let previous = WriterPriority.raise()
+            if previous == nil { noteNormalPriority() }
             let result: Result<BatchOutcome, any Error>
             do {
                 let outcome = try Self.write(batch, in: db)
@@ -179,8 +184,16 @@ public final class SQLiteStore: MonitoringStore {
             } catch {
                 result = .failure(StoreError(wrapping: error, operation: "storing a batch of \(batch.frames.count) frames"))
             }
+            if let previous { WriterPriority.restore(previous) }
             completion(result)
         }
+    }
+
+    /// Logs once that commits cannot run at a raised priority.
+    private func noteNormalPriority() {
+        guard !priorityNoted.withLock({ noted in defer { noted = true }; return noted }) else { return }
+        logger.info(
+            "commits run at the normal thread priority: raising it needs CAP_SYS_NICE or an RLIMIT_NICE that allows it (systemd: LimitNICE=). Under full load the writer then shares the cores evenly with intake, and acknowledgements come later")
     }
 
     private static func write(_ batch: WriteBatch, in db: Database) throws -> BatchOutcome {
