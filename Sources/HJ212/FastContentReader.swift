@@ -338,32 +338,43 @@ enum FastContentReader {
             }
         }
         if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return false }
-        // reserveCapacity and append: Array(unsafeUninitializedCapacity:) allocates through an
-        // unspecialized entry point that looks the storage type's metadata up on every call.
-        var readings: [Reading] = []
-        readings.reserveCapacity(used)
+        // Each reading is written straight into the array's storage (see `Reading.init(code:rawCode:
+        // values:present:knownFlagLetter:)`); a flag letter the standard does not define is set
+        // afterwards, in place.
         let interned = tables.interned
-        for slot in 0..<used {
-            // Known codes come ready-made from the code tables, with their 2005 mapping.
-            let start = slots[slot].start, length = slots[slot].length
-            let known = slots[slot].known
-            let rawCode: String, code: String
-            if known >= 0 {
-                rawCode = interned.string(at: known)
-                code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
-            } else {
-                rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
-                code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
+        var unknownFlags = false
+        // Not Array(unsafeUninitializedCapacity:), which allocates through an unspecialized entry
+        // point that looks the storage type's metadata up on every call.
+        var readings: [Reading] = []
+        readings.append(addingCapacity: used) { span in
+            for slot in 0..<used {
+                // Known codes come ready-made from the code tables, with their 2005 mapping.
+                let start = slots[slot].start, length = slots[slot].length
+                let known = slots[slot].known
+                let rawCode: String, code: String
+                if known >= 0 {
+                    rawCode = interned.string(at: known)
+                    code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
+                } else {
+                    rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
+                    code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
+                }
+                let letter = slots[slot].flag
+                let knownLetter = letter == 0 || DataFlag.isKnown(letter: letter)
+                unknownFlags = unknownFlags || !knownLetter
+                span.append(Reading(
+                    code: code, rawCode: rawCode, values: values + slot * 10, present: slots[slot].present,
+                    knownFlagLetter: knownLetter ? letter : 0))
             }
-            readings.append(Reading(code: code, rawCode: rawCode, values: NumericValues(), flagLetter: slots[slot].flag))
         }
-        readings.withUnsafeMutableBufferPointer { readings in
-            // In place: a NumericValues built aside would be copied through the stack.
-            for slot in 0..<used { readings[slot].values.load(values + slot * 10, present: slots[slot].present) }
+        content.readings = readings
+        if unknownFlags {
+            for slot in 0..<used where !DataFlag.isKnown(letter: slots[slot].flag) && slots[slot].flag != 0 {
+                content.readings[slot].setFlag(letter: slots[slot].flag)
+            }
         }
         content.kind = kind
         content.dataTime = dataTime
-        content.readings = readings
         content.fields = fields
         if let dataTimeText { content.setDataTimeText(dataTimeText) }
         return true

@@ -26,6 +26,13 @@ public struct NumericValues: Sendable, Hashable {
 
     public var isEmpty: Bool { present == 0 }
 
+    /// Ten consecutive doubles and a mask of the present ones (used by the fast reader).
+    @inline(__always)
+    init(_ source: UnsafePointer<Double>, present: UInt16) {
+        storage = (source[0], source[1], source[2], source[3], source[4], source[5], source[6], source[7], source[8], source[9])
+        self.present = UInt64(present)
+    }
+
     /// Takes ten consecutive doubles and a mask of the present ones (used by the fast reader).
     @inline(__always)
     mutating func load(_ source: UnsafePointer<Double>, present: UInt16) {

@@ -94,6 +94,19 @@ public struct Reading: Sendable, Hashable {
         setFlag(letter: flagLetter)
     }
 
+    /// A reading whose flag is none or a letter of the standard's (`DataFlag.isKnown(letter:)`),
+    /// built with plain stores and no call, so that it can be written straight into an array's
+    /// storage: a reading built aside is copied with wide loads of what was just written in
+    /// narrow stores, which the processor cannot forward and waits for.
+    @inline(__always)
+    init(code: String, rawCode: String, values: UnsafePointer<Double>, present: UInt16, knownFlagLetter: UInt8) {
+        self.code = code
+        self.rawCode = rawCode
+        self.values = NumericValues(values, present: present)
+        flagByte = UInt64(knownFlagLetter)
+        extras = []
+    }
+
     /// Sets the flag from its one letter as a byte (0 for none), without a string for the known ones.
     @inline(__always)
     mutating func setFlag(letter: UInt8) {
