@@ -248,7 +248,7 @@ enum FastContentReader {
                     let value = UnsafeRawBufferPointer(start: p + valueStart, count: index - valueStart)
                     if keyEnd - keyStart == 8 && ByteWords.word(p, keyStart, 8, count: count) == dataTimeKey {
                         guard dataTimeText == nil, let time = LocalDateTime(hj212Bytes: value) else { return false }
-                        dataTimeText = InlineText(p, valueStart, value.count)
+                        dataTimeText = InlineText(p, valueStart, value.count, limit: count)
                         dataTime = time
                     } else {
                         let key = String(decoding: UnsafeRawBufferPointer(start: p + keyStart, count: keyEnd - keyStart), as: UTF8.self)

@@ -66,7 +66,7 @@ enum FastHeaderReader {
             }
             switch bit {
             case 1:
-                if let text = InlineText(p, valueStart, length) { header.setQN(text) } else { header.qn = text(p, valueStart, length) }
+                if let text = InlineText(p, valueStart, length, limit: limit) { header.setQN(text) } else { header.qn = text(p, valueStart, length) }
             case 2:
                 header.st = interned.string(p, valueStart, length, count: limit)
                 if length <= 8 { medium = InternTable.Medium(stWord: ByteWords.word(p, valueStart, length, count: limit)) }
@@ -74,9 +74,9 @@ enum FastHeaderReader {
                 header.cn = interned.string(p, valueStart, length, count: limit)
                 kind = length == 4 ? DataKind(cnWord: ByteWords.word(p, valueStart, 4, count: limit)) : nil
             case 8:
-                if let text = InlineText(p, valueStart, length) { header.setPW(text) } else { header.pw = text(p, valueStart, length) }
+                if let text = InlineText(p, valueStart, length, limit: limit) { header.setPW(text) } else { header.pw = text(p, valueStart, length) }
             case 16:
-                if let text = InlineText(p, valueStart, length) { header.setMN(text) } else { header.mn = text(p, valueStart, length) }
+                if let text = InlineText(p, valueStart, length, limit: limit) { header.setMN(text) } else { header.mn = text(p, valueStart, length) }
             case 32:
                 guard let number = digits(p, valueStart, length, maximum: 3), number <= 255 else { return nil }
                 header.flag = PacketFlag(rawValue: UInt8(number))

@@ -10,12 +10,32 @@ struct InlineText: Sendable {
 
     init() {}
 
-    /// The bytes `start..<start + length` of `p`, or nil when they do not fit.
+    /// The bytes `start..<start + length` of `p`, or nil when they do not fit. `limit` bounds the
+    /// buffer: when it holds 32 bytes from `start`, they are taken as four words and masked
+    /// (no call to memmove, and whole-word stores that later wide loads can be forwarded from).
     @inline(__always)
-    init?(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) {
+    init?(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int, limit: Int) {
         guard length <= Self.capacity else { return nil }
-        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(start: p + start, count: length)) }
+        if start >= 0 && start <= limit &- Self.capacity {
+            words = (
+                ByteWords.load(p, start) & Self.mask(length, 0), ByteWords.load(p, start &+ 8) & Self.mask(length, 8),
+                ByteWords.load(p, start &+ 16) & Self.mask(length, 16), ByteWords.load(p, start &+ 24) & Self.mask(length, 24))
+        } else {
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(start: p + start, count: length)) }
+        }
         count = length
+    }
+
+    /// The bytes `start..<start + length` of `p`, or nil when they do not fit; nothing past them
+    /// is read.
+    init?(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) {
+        self.init(p, start, length, limit: start + length)
+    }
+
+    /// The mask of the word at byte `offset` that keeps the first `length` bytes of the text.
+    @inline(__always)
+    private static func mask(_ length: Int, _ offset: Int) -> UInt64 {
+        length <= offset ? 0 : ByteWords.prefixMask(length &- offset)
     }
 
     /// The text, decoded as `String(decoding:as: UTF8.self)` would decode the bytes.

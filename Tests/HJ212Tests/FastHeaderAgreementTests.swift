@@ -143,6 +143,25 @@ struct HeaderInlineTextTests {
         #expect(changed.mn == nil && !changed.hasMN)
     }
 
+    @Test("text taken a word at a time, with bytes after it in the buffer, reads back as the bytes")
+    func wordLoads() throws {
+        let junk = Array("QN=0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ;CP=&&DataTime=20240101;a-Rtd=1&&".utf8)
+        for start in 0..<5 {
+            for length in 0...InlineText.capacity {
+                let inline = try #require(junk.withUnsafeBufferPointer { InlineText($0.baseAddress!, start, length, limit: junk.count) })
+                let expected = String(decoding: junk[start..<(start + length)], as: UTF8.self)
+                #expect(inline.string == expected)
+                #expect(inline.count == length)
+                var fromWords = Header()
+                fromWords.setMN(inline)
+                let copied = try #require(junk.withUnsafeBufferPointer { InlineText($0.baseAddress!, start, length) })
+                var fromCopy = Header()
+                fromCopy.setMN(copied)
+                #expect(fromWords == fromCopy)
+            }
+        }
+    }
+
     @Test("text longer than the inline capacity is not kept inline")
     func tooLong() {
         let bytes = Array(String(repeating: "A", count: InlineText.capacity + 1).utf8)
