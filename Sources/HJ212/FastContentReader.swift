@@ -341,20 +341,20 @@ enum FastContentReader {
         // Each reading is written straight into the array's storage (see `Reading.init(code:rawCode:
         // values:present:knownFlagLetter:)`); a flag letter the standard does not define is set
         // afterwards, in place.
-        let interned = tables.interned
         var unknownFlags = false
-        // Not Array(unsafeUninitializedCapacity:), which allocates through an unspecialized entry
-        // point that looks the storage type's metadata up on every call.
-        var readings: [Reading] = []
-        readings.append(addingCapacity: used) { span in
+        // Into the content's own (empty) array: a local array assigned to it afterwards costs
+        // atomic retains and releases of its storage. Not Array(unsafeUninitializedCapacity:),
+        // which allocates through an unspecialized entry point that looks the storage type's
+        // metadata up on every call.
+        content.readings.append(addingCapacity: used) { span in
             for slot in 0..<used {
                 // Known codes come ready-made from the code tables, with their 2005 mapping.
                 let start = slots[slot].start, length = slots[slot].length
                 let known = slots[slot].known
                 let rawCode: String, code: String
                 if known >= 0 {
-                    rawCode = interned.string(at: known)
-                    code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
+                    rawCode = tables.interned.string(at: known)
+                    code = mapCodes ? tables.interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
                 } else {
                     rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
                     code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
@@ -367,7 +367,6 @@ enum FastContentReader {
                     knownFlagLetter: knownLetter ? letter : 0))
             }
         }
-        content.readings = readings
         if unknownFlags {
             for slot in 0..<used where !DataFlag.isKnown(letter: slots[slot].flag) && slots[slot].flag != 0 {
                 content.readings[slot].setFlag(letter: slots[slot].flag)

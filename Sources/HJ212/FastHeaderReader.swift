@@ -35,7 +35,6 @@ enum FastHeaderReader {
         var medium = InternTable.Medium.unknown
         var seen: UInt16 = 0
         var index = start
-        let interned = tables.interned
         while index < end {
             guard index + 8 <= limit else { return nil }
             let keyWord = ByteWords.load(p, index)
@@ -68,10 +67,10 @@ enum FastHeaderReader {
             case 1:
                 if let text = InlineText(p, valueStart, length, limit: limit) { header.setQN(text) } else { header.qn = text(p, valueStart, length) }
             case 2:
-                header.st = interned.string(p, valueStart, length, count: limit)
+                header.st = tables.interned.string(p, valueStart, length, count: limit)
                 if length <= 8 { medium = InternTable.Medium(stWord: ByteWords.word(p, valueStart, length, count: limit)) }
             case 4:
-                header.cn = interned.string(p, valueStart, length, count: limit)
+                header.cn = tables.interned.string(p, valueStart, length, count: limit)
                 kind = length == 4 ? DataKind(cnWord: ByteWords.word(p, valueStart, 4, count: limit)) : nil
             case 8:
                 if let text = InlineText(p, valueStart, length, limit: limit) { header.setPW(text) } else { header.pw = text(p, valueStart, length) }
@@ -89,7 +88,7 @@ enum FastHeaderReader {
             case 128:
                 guard let number = digits(p, valueStart, length, maximum: 4) else { return nil }
                 header.pno = number
-            default: header.rf = interned.string(p, valueStart, length, count: limit)
+            default: header.rf = tables.interned.string(p, valueStart, length, count: limit)
             }
             index = valueEnd + 1
         }

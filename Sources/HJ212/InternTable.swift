@@ -2,7 +2,10 @@
 /// system types, Flag values), made once from the code tables and found again by their bytes,
 /// so that reading a frame does not make them anew. A string found here is equal to the one
 /// `String(decoding:as:)` would make from the same bytes.
-struct InternTable: Sendable {
+///
+/// A class, not a struct: a reader that takes the table from its `CodeTables` would copy a struct
+/// of five arrays, which costs five atomic retains and releases per frame.
+final class InternTable: Sendable {
     /// The medium a frame is about, from its ST (31 air, 32 water), and the medium of a 2005 code.
     enum Medium: UInt8, Sendable {
         case unknown, gas, water, other
