@@ -314,18 +314,32 @@ public enum PacketDecoder {
     // MARK: - CRC and length
 
     private static func checkCRC(frame: RawFrame, segment: UnsafeRawBufferPointer, verifiable: Bool, options: DecodeOptions, problems: inout [Problem]) -> CRCCheck {
-        let sentBytes = frame.bytes[frame.dataEnd...]
-        guard verifiable else { return CRCCheck(sent: String(decoding: sentBytes, as: UTF8.self)) }
+        // The sent text is made from the frame's bytes only when it is not the ready-made one (no
+        // slice of the frame is kept around: making one retains and releases the frame's storage).
+        func sentText() -> String { String(decoding: frame.bytes[frame.dataEnd...], as: UTF8.self) }
+        guard verifiable else { return CRCCheck(sent: sentText()) }
+        // The sent digits' value, and whether any byte is "a" or above / a lowercase hex digit,
+        // in one pass over the frame's own buffer.
         var sent: UInt16 = 0
-        for byte in sentBytes { sent = sent << 4 | UInt16(hexValue(byte) ?? 0) }
+        var fromA = false, lowercase = false
+        frame.bytes.withUnsafeBufferPointer { bytes in
+            for offset in frame.dataEnd..<bytes.count {
+                let byte = bytes[offset]
+                sent = sent << 4 | UInt16(hexValue(byte) ?? 0)
+                if byte >= UInt8(ascii: "a") {
+                    fromA = true
+                    if byte <= UInt8(ascii: "f") { lowercase = true }
+                }
+            }
+        }
         let index = segment.isEmpty ? nil : CRC16.hj212Index(segment)
         let computed = index.map { CRC16.table[$0] } ?? 0xFFFF
         // The usual text, four uppercase digits of the right CRC, is ready-made.
         var check = CRCCheck(
-            sent: index.flatMap { sent == computed && sentBytes.count == 4 && sentBytes.allSatisfy({ $0 < UInt8(ascii: "a") }) ? CRC16.tableTexts[$0] : nil }
-                ?? String(decoding: sentBytes, as: UTF8.self))
+            sent: index.flatMap { sent == computed && frame.bytes.count - frame.dataEnd == 4 && !fromA ? CRC16.tableTexts[$0] : nil }
+                ?? sentText())
         check.computed = computed
-        if sentBytes.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f") }) {
+        if lowercase {
             problems.append(Problem(
                 .crcLowercase, .warning, offset: frame.dataEnd, field: "CRC",
                 "the CRC is written in lowercase hex; the standard writes uppercase"))
