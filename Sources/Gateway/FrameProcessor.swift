@@ -192,11 +192,11 @@ struct FrameProcessor: Sendable {
                 receivedAtMillis: wallMillis, connection: context.connection, peer: context.peer,
                 readings: packet.content.readings)
             let checkHistory = !packet.header.isBackfill && sessions.mayHaveHistoryPending(mn)
-            if answerWanted && !checkHistory {
-                // The usual upload: nothing to wait for before handing it to the committer.
-                return .done(.upload(ingest, answer: Reply.dataAck(to: packet.header, edition: packet.edition).encode()))
-            }
             let answer = answerWanted ? Reply.dataAck(to: packet.header, edition: packet.edition).encode() : nil
+            if let answer, !checkHistory {
+                // The usual upload: nothing to wait for before handing it to the committer.
+                return .done(.upload(ingest, answer: answer))
+            }
             return .upload(ingest, answer: answer, checkHistory: checkHistory)
         }
 
