@@ -52,52 +52,116 @@ public enum PacketEncoder {
     public static func dataSegment(header: Header, dataAreaText: [UInt8]) -> [UInt8] {
         var segment: [UInt8] = []
         segment.reserveCapacity(96 + dataAreaText.count)
-        func field(_ name: String, _ value: String?) {
-            guard let value else { return }
-            segment.append(contentsOf: name.utf8)
-            segment.append(UInt8(ascii: "="))
-            segment.append(contentsOf: value.utf8)
-            segment.append(UInt8(ascii: ";"))
-        }
-        field("QN", header.qn)
-        field("ST", header.st)
-        field("CN", header.cn)
-        field("PW", header.pw)
-        field("MN", header.mn)
-        field("Flag", header.flag.map { String($0.rawValue) })
-        field("PNUM", header.pnum.map(String.init))
-        field("PNO", header.pno.map(String.init))
-        field("RF", header.rf)
-        for other in header.otherFields { field(other.key, other.value) }
-        segment.append(contentsOf: "CP=&&".utf8)
-        segment.append(contentsOf: dataAreaText)
-        segment.append(contentsOf: "&&".utf8)
+        appendSegment(header: header, dataAreaText: dataAreaText, to: &segment)
         return segment
+    }
+
+    /// Appends the data segment (fields in the standard's order, then `CP=&&…&&`) to `out`.
+    private static func appendSegment(header: Header, dataAreaText: [UInt8], to out: inout [UInt8]) {
+        appendField("QN=", header.qn, to: &out)
+        appendField("ST=", header.st, to: &out)
+        appendField("CN=", header.cn, to: &out)
+        appendField("PW=", header.pw, to: &out)
+        appendField("MN=", header.mn, to: &out)
+        if let flag = header.flag { appendNumber("Flag=", Int(flag.rawValue), to: &out) }
+        if let pnum = header.pnum { appendNumber("PNUM=", pnum, to: &out) }
+        if let pno = header.pno { appendNumber("PNO=", pno, to: &out) }
+        appendField("RF=", header.rf, to: &out)
+        for other in header.otherFields {
+            out.append(contentsOf: other.key.utf8)
+            appendField("=", other.value, to: &out)
+        }
+        out.append(contentsOf: "CP=&&".utf8)
+        out.append(contentsOf: dataAreaText)
+        out.append(contentsOf: "&&".utf8)
+    }
+
+    @inline(__always)
+    private static func appendField(_ prefix: StaticString, _ value: String?, to out: inout [UInt8]) {
+        guard var value else { return }
+        out.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        value.withUTF8 { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: ";"))
+    }
+
+    @inline(__always)
+    private static func appendNumber(_ prefix: StaticString, _ value: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        appendDecimal(value, to: &out)
+        out.append(UInt8(ascii: ";"))
+    }
+
+    /// A non-negative number's decimal digits (a negative one is written with its sign).
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 0 else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            var rest = value
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[index...]))
+        }
     }
 
     /// A whole frame for a header and CP text (the text between `CP=&&` and `&&`).
     public static func encode(header: Header, dataAreaText: [UInt8], options: EncodeOptions = EncodeOptions()) -> [UInt8] {
-        let plaintext = dataSegment(header: header, dataAreaText: dataAreaText)
-        let crc = options.crcAlgorithm.checksum(plaintext)
-        var wire = plaintext
         if let key = options.sm4Key, let encrypted = DataAreaCipher.encrypt(dataAreaText, key: key) {
-            wire = dataSegment(header: header, dataAreaText: encrypted)
+            let plaintext = dataSegment(header: header, dataAreaText: dataAreaText)
+            let crc = options.crcAlgorithm.checksum(plaintext)
+            let wire = dataSegment(header: header, dataAreaText: encrypted)
+            let length = options.encryptedLength == .plaintext ? plaintext.count : wire.count
+            return frame(segment: wire, length: length, crc: crc, terminator: options.terminator)
         }
-        let length = options.encryptedLength == .plaintext ? plaintext.count : wire.count
-        return frame(segment: wire, length: length, crc: crc, terminator: options.terminator)
+        // Plain: the segment is written in place after `##` and a length placeholder, then the
+        // length, CRC and terminator are filled in: one buffer, no copies.
+        var out: [UInt8] = []
+        out.reserveCapacity(6 + 112 + header.otherFields.count * 24 + dataAreaText.count + 6)
+        out.append(contentsOf: "##0000".utf8)
+        appendSegment(header: header, dataAreaText: dataAreaText, to: &out)
+        let crc = out.withUnsafeBytes { options.crcAlgorithm.checksum(UnsafeRawBufferPointer(rebasing: $0[6...])) }
+        writeLength(out.count - 6, into: &out)
+        appendHex(crc, to: &out)
+        if options.terminator { out.append(contentsOf: [0x0D, 0x0A]) }
+        return out
     }
 
     /// Wraps a data segment: `##`, the length, the segment, the CRC and CR LF.
     public static func frame(segment: [UInt8], length: Int? = nil, crc: UInt16? = nil, terminator: Bool = true) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(segment.count + 12)
-        out.append(contentsOf: "##".utf8)
-        let digits = String(min(length ?? segment.count, 9999))
-        out.append(contentsOf: (String(repeating: "0", count: max(0, 4 - digits.count)) + digits).utf8)
+        out.append(contentsOf: "##0000".utf8)
+        writeLength(length ?? segment.count, into: &out)
         out.append(contentsOf: segment)
-        out.append(contentsOf: CRC16.hexBytes(crc ?? CRC16.hj212(segment)))
+        appendHex(crc ?? CRC16.hj212(segment), to: &out)
         if terminator { out.append(contentsOf: [0x0D, 0x0A]) }
         return out
+    }
+
+    /// The CRC as four uppercase hex digits.
+    @inline(__always)
+    private static func appendHex(_ value: UInt16, to out: inout [UInt8]) {
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let digit = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xF
+            out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10)
+        }
+    }
+
+    /// Writes `length` (at most 9999) as the four digits after `##`.
+    private static func writeLength(_ length: Int, into out: inout [UInt8]) {
+        var rest = min(max(length, 0), 9999)
+        for index in stride(from: 5, through: 2, by: -1) {
+            out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 }
 
