@@ -22,10 +22,10 @@ final class AnswerSequencer: Sendable {
         var flushed: UInt64 = 0
         /// Settled tickets waiting for an earlier one; nil values mean "no answer".
         var settled: [UInt64: [UInt8]?] = [:]
-        /// The reader, parked until the window has room.
-        var roomWaiter: CheckedContinuation<Void, Never>?
-        /// Whoever waits until every ticket is settled (shutdown of the connection).
-        var drainWaiter: CheckedContinuation<Void, Never>?
+        /// The reader's wake-up for when the window has room again.
+        var roomWaiter: (@Sendable () -> Void)?
+        /// Whoever waits until every ticket is settled (the connection, before it closes).
+        var drainWaiter: (@Sendable () -> Void)?
         /// Answers in order, not yet handed to the channel; one write on the event loop takes
         /// all that gathered meanwhile (a commit settles many tickets of a connection at once).
         var outgoing: [UInt8] = []
@@ -46,29 +46,15 @@ final class AnswerSequencer: Sendable {
         self.limit = max(1, limit)
     }
 
-    /// Waits until fewer than `limit` tickets are outstanding, then hands out the next one.
-    /// Only the connection's reader calls this, one call at a time.
-    @inline(never)
-    func reserve() async -> Ticket {
-        if let ticket = takeTicketIfRoom() { return ticket }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLockedValue { state -> Bool in
-                if state.outstanding < limit { return true }
-                state.roomWaiter = continuation
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-        return state.withLockedValue { state in
-            defer { state.next += 1 }
-            return Ticket(number: state.next)
-        }
-    }
-
-    /// The next ticket when the window has room (the common case: no suspension).
-    private func takeTicketIfRoom() -> Ticket? {
+    /// The next ticket when fewer than `limit` are outstanding; otherwise nil, and `whenRoom`
+    /// runs (on whichever thread settles a ticket) once there is room. Only the connection's
+    /// reader calls this, one call at a time.
+    func reserve(whenRoom: @escaping @Sendable () -> Void) -> Ticket? {
         state.withLockedValue { state -> Ticket? in
-            guard state.outstanding < limit else { return nil }
+            guard state.outstanding < limit else {
+                state.roomWaiter = whenRoom
+                return nil
+            }
             defer { state.next += 1 }
             return Ticket(number: state.next)
         }
@@ -77,7 +63,7 @@ final class AnswerSequencer: Sendable {
     /// Settles a ticket with its answer (nil: nothing is sent for it) and writes every answer
     /// that is now in order. Callable from any thread.
     func fulfil(_ ticket: Ticket, with answer: [UInt8]?) {
-        let wake = state.withLockedValue { state -> (room: CheckedContinuation<Void, Never>?, drained: CheckedContinuation<Void, Never>?, write: Bool) in
+        let wake = state.withLockedValue { state -> (room: (@Sendable () -> Void)?, drained: (@Sendable () -> Void)?, write: Bool) in
             var scheduleWrite = false
             if ticket.number == state.flushed {
                 if let answer { state.outgoing += answer }
@@ -93,12 +79,12 @@ final class AnswerSequencer: Sendable {
                 state.writeScheduled = true
                 scheduleWrite = true
             }
-            var room: CheckedContinuation<Void, Never>?
+            var room: (@Sendable () -> Void)?
             if state.outstanding < limit, let waiter = state.roomWaiter {
                 state.roomWaiter = nil
                 room = waiter
             }
-            var drained: CheckedContinuation<Void, Never>?
+            var drained: (@Sendable () -> Void)?
             if state.outstanding == 0, let waiter = state.drainWaiter {
                 state.drainWaiter = nil
                 drained = waiter
@@ -106,8 +92,8 @@ final class AnswerSequencer: Sendable {
             return (room, drained, scheduleWrite)
         }
         if wake.write { channel.eventLoop.execute { self.writeOutgoing() } }
-        wake.room?.resume()
-        wake.drained?.resume()
+        wake.room?()
+        wake.drained?()
     }
 
     /// Hands every gathered answer to the channel in one write (on the event loop).
@@ -120,16 +106,14 @@ final class AnswerSequencer: Sendable {
         if !bytes.isEmpty { channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }
     }
 
-    /// Waits until every ticket handed out is settled and its answer written.
-    @inline(never)
-    func drain() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLockedValue { state -> Bool in
-                if state.outstanding == 0 { return true }
-                state.drainWaiter = continuation
-                return false
-            }
-            if done { continuation.resume() }
+    /// Runs `done` once every ticket handed out is settled and its answer handed to the channel
+    /// (at once, on this thread, when none is outstanding).
+    func whenDrained(_ done: @escaping @Sendable () -> Void) {
+        let now = state.withLockedValue { state -> Bool in
+            if state.outstanding == 0 { return true }
+            state.drainWaiter = done
+            return false
         }
+        if now { done() }
     }
 }

@@ -16,7 +16,7 @@ struct FrameProcessor: Sendable {
         case refused
         /// Stop reading: the source is blocked (wrong passwords).
         case close(reason: String)
-        /// A valid upload that wants an answer: commit it (`commitAndAnswer`), then send the answer.
+        /// A valid upload that wants an answer: commit it (`hand`), then send the answer.
         /// The connection may read on meanwhile; answers still leave in frame order.
         case upload(IngestFrame, answer: [UInt8])
     }
@@ -45,9 +45,7 @@ struct FrameProcessor: Sendable {
     }
 
     /// What a frame leads to, as `decide` finds it: an action at once, or a step that must wait
-    /// (`follow`). `decide` is synchronous so that the decoded packet, a few hundred bytes with
-    /// its header and content, lives on the thread's stack: in an async function it would sit in
-    /// the connection task's allocator, which keeps its peak size for the connection's life.
+    /// (the connection waits for it without blocking its event loop, and reads nothing meanwhile).
     enum Step: Sendable {
         case done(Action)
         /// A wrong password: wait this long before reading on (slows guessing).
@@ -59,48 +57,7 @@ struct FrameProcessor: Sendable {
         case upload(IngestFrame, answer: [UInt8]?, checkHistory: Bool)
     }
 
-    /// The steps of a frame that must wait: a delay, the session registry, a full queue. Each
-    /// is its own function, so that the task allocates only the frame of the step it takes.
-    @inline(never)
-    func follow(_ step: Step, context: Context) async -> Action {
-        switch step {
-        case .done(let action):
-            return action
-        case .refuseAfter(let seconds):
-            await pause(seconds: seconds)
-            return .refused
-        case .commandAnswer(let mn, let qn, let cn, let detail):
-            await sessions.answered(mn: mn, qn: qn, cn: cn, detail: detail)
-            return .accepted(reply: nil)
-        case .upload(let ingest, let answer, let checkHistory):
-            return await upload(ingest, answer: answer, checkHistory: checkHistory, logger: context.logger)
-        }
-    }
-
-    @inline(never)
-    private func pause(seconds: Double) async {
-        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-    }
-
-    @inline(never)
-    private func upload(_ ingest: IngestFrame, answer: [UInt8]?, checkHistory: Bool, logger: Logger) async -> Action {
-        var ingest = ingest
-        if checkHistory, await sessions.isHistoryAnswer(mn: ingest.mn, cn: ingest.cn, dataTime: ingest.dataTime) {
-            ingest.backfill = .historyAnswer
-        }
-        if let answer { return .upload(ingest, answer: answer) }
-        // No answer wanted: nothing waits on the commit, but the queue still bounds memory.
-        do {
-            try await committer.enqueue(ingest)
-            metrics.frame("stored")
-        } catch {
-            logger.error("upload not stored", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
-        }
-        return .accepted(reply: nil)
-    }
-
     /// Admission, decoding and the standard's answer: everything about a frame that needs no waiting.
-    @inline(never)
     func decide(_ frame: RawFrame, context: Context, state: inout ConnectionState, now: Double, wallMillis: Int64) -> Step {
         let header = PacketDecoder.peekHeader(frame)
         let mn = header.mn ?? ""
@@ -208,15 +165,27 @@ struct FrameProcessor: Sendable {
         return .done(.accepted(reply: nil))
     }
 
-    /// Hands an upload to the committer; its answer goes out in `ticket`'s turn once the commit
-    /// holding it returns, or nothing does when it could not be stored (the device resends).
-    /// Returns as soon as the frame is queued (waiting only while the queue is full).
-    @inline(never)
-    func commitThenAnswer(_ ingest: IngestFrame, answer: [UInt8], ticket: AnswerSequencer.Ticket, answers: AnswerSequencer, logger: Logger) async {
-        let started = ContinuousClock.now
-        let metrics = metrics
-        do {
-            try await committer.enqueue(ingest) { result in
+    /// What became of an upload handed to the committer.
+    enum Handoff {
+        /// Queued (or, when the gateway is stopping, settled without an answer): done with it.
+        case done
+        /// The queue is full: nothing was queued, and the offer's `whenSpace` will run.
+        case full
+    }
+
+    /// Hands an upload to the committer. With a ticket, its answer goes out in the ticket's turn
+    /// once the commit holding it returns, or nothing does when it could not be stored (the
+    /// device resends). Never waits: when the queue is full it says so and `whenSpace` runs
+    /// once there is room.
+    func hand(
+        _ ingest: IngestFrame, answer: [UInt8]?, ticket: AnswerSequencer.Ticket?, answers: AnswerSequencer, logger: Logger,
+        whenSpace: @escaping @Sendable () -> Void
+    ) -> Handoff {
+        var completion: GroupCommitter.Completion?
+        if let answer, let ticket {
+            let started = ContinuousClock.now
+            let metrics = metrics
+            completion = { result in
                 switch result {
                 case .success(let outcome):
                     metrics.frame(outcome.inserted == 0 && outcome.duplicates > 0 ? "duplicate" : "acked")
@@ -227,9 +196,17 @@ struct FrameProcessor: Sendable {
                     answers.fulfil(ticket, with: nil)
                 }
             }
-        } catch {
-            logger.error("upload not stored, so not acknowledged", metadata: ["mn": "\(ingest.mn)", "error": "\(error)"])
-            answers.fulfil(ticket, with: nil)
+        }
+        switch committer.offer(ingest, completion: completion, whenSpace: whenSpace) {
+        case .queued:
+            if ticket == nil { metrics.frame("stored") }
+            return .done
+        case .full:
+            return .full
+        case .stopped:
+            logger.error("upload not stored: the gateway is shutting down; the device will resend it", metadata: ["mn": "\(ingest.mn)"])
+            if let ticket { answers.fulfil(ticket, with: nil) }
+            return .done
         }
     }
 

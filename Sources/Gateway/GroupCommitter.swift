@@ -10,8 +10,8 @@ import Store
 ///
 /// Handing in is a short critical section, not an actor hop: at tens of thousands of frames
 /// a second the queue must cost less than the frame. The queue is bounded: when it is full,
-/// `enqueue` waits, the connection stops reading its socket, and TCP pushes back on the
-/// device. Nothing queues without bound. Device "seen" events are coalesced per device and
+/// `offer` turns the frame away until there is room, the connection stops reading its socket
+/// meanwhile, and TCP pushes back on the device. Nothing queues without bound. Device "seen" events are coalesced per device and
 /// batch (the store keeps only the latest anyway).
 ///
 /// The commit loop runs on callbacks, not in a task: when a commit returns (on the store's
@@ -34,9 +34,12 @@ public final class GroupCommitter: Sendable {
     /// Runs after the commit that holds a frame: its outcome, or the error that failed the commit.
     public typealias Completion = @Sendable (Result<FrameOutcome, any Error>) -> Void
 
-    private enum Admission {
+    /// What became of a frame offered to the queue.
+    public enum Offer: Sendable {
         case queued
+        /// Not queued: the queue is full. The offer's `whenSpace` runs once it has room.
         case full
+        /// Not queued: the gateway is shutting down and stores nothing more.
         case stopped
     }
 
@@ -51,8 +54,8 @@ public final class GroupCommitter: Sendable {
         case nothing
         case wait(trim: Bool)
         case delay
-        case commit(Taken, spaceWaiters: [CheckedContinuation<Void, Never>])
-        case done(CheckedContinuation<Void, Never>?, spaceWaiters: [CheckedContinuation<Void, Never>])
+        case commit(Taken, spaceWaiters: [@Sendable () -> Void])
+        case done(CheckedContinuation<Void, Never>?, spaceWaiters: [@Sendable () -> Void])
     }
 
     private struct State {
@@ -64,7 +67,8 @@ public final class GroupCommitter: Sendable {
         var answers: [DeviceEvent] = []
         /// The latest "seen" event per device since the last commit.
         var seen: [String: DeviceEvent] = [:]
-        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Offers turned away while the queue was full, to be told when it has room.
+        var spaceWaiters: [@Sendable () -> Void] = []
         /// `run()`, waiting for everything to be written after `finish()`.
         var runWaiter: CheckedContinuation<Void, Never>?
         /// `run()` was called: commits may start.
@@ -107,35 +111,23 @@ public final class GroupCommitter: Sendable {
         self.metrics = metrics
     }
 
-    /// Hands in an accepted upload; waits only while the queue is full. `completion` runs after
-    /// the commit that holds the frame (nil: nobody waits for it, e.g. no answer was asked for).
-    /// - Throws: ``StoreError`` when the gateway is shutting down and no longer stores frames.
-    public func enqueue(_ frame: IngestFrame, completion: Completion? = nil) async throws {
-        while true {
-            let admitted = state.withLockedValue { state -> Admission in
-                if state.stopped { return .stopped }
-                guard state.frames.count < settings.capacity else { return .full }
-                state.frames.append(frame)
-                state.completions.append(completion)
-                return .queued
+    /// Hands in an accepted upload without waiting. `completion` runs after the commit that
+    /// holds the frame (nil: nobody waits for it, e.g. no answer was asked for). When the queue
+    /// is full nothing is queued and `whenSpace` runs, on any thread, once it has room: the
+    /// connection stops reading until then.
+    public func offer(_ frame: IngestFrame, completion: Completion? = nil, whenSpace: @escaping @Sendable () -> Void) -> Offer {
+        let offer = state.withLockedValue { state -> Offer in
+            if state.stopped { return .stopped }
+            guard state.frames.count < settings.capacity else {
+                state.spaceWaiters.append(whenSpace)
+                return .full
             }
-            switch admitted {
-            case .stopped:
-                throw StoreError(operation: "storing a frame", reason: "the gateway is shutting down", remedy: "the device will resend it after reconnecting")
-            case .queued:
-                advance(afterCommit: false)
-                return
-            case .full:
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let full = state.withLockedValue { state -> Bool in
-                        guard state.frames.count >= settings.capacity && !state.stopped else { return false }
-                        state.spaceWaiters.append(continuation)
-                        return true
-                    }
-                    if !full { continuation.resume() }
-                }
-            }
+            state.frames.append(frame)
+            state.completions.append(completion)
+            return .queued
         }
+        if case .queued = offer { advance(afterCommit: false) }
+        return offer
     }
 
     /// Hands in a reject; it is written with the next batch.
@@ -239,7 +231,7 @@ public final class GroupCommitter: Sendable {
                 advance(afterCommit: true)
             }
         case .commit(let taken, let waiters):
-            for waiter in waiters { waiter.resume() }
+            for waiter in waiters { waiter() }
             let started = ContinuousClock.now
             store.commit(taken.batch) { [self] result in
                 if case .success = result { metrics.commitLatency.recordNanoseconds(nanoseconds(since: started)) }
@@ -252,7 +244,7 @@ public final class GroupCommitter: Sendable {
                 advance(afterCommit: true)
             }
         case .done(let runWaiter, let waiters):
-            for waiter in waiters { waiter.resume() }
+            for waiter in waiters { waiter() }
             runWaiter?.resume()
         }
     }
@@ -322,3 +314,4 @@ func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
     let elapsed = ContinuousClock.now - start
     return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
 }
+
