@@ -54,8 +54,13 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Events read but not handled yet (at most what one read brought while a frame waited).
     private var queue = CircularBuffer<InboundEvent>(initialCapacity: 4)
-    /// The frame being waited for; the queue stands still meanwhile.
+    /// A frame is waiting; the queue stands still meanwhile.
     private var waiting = false
+    /// Where the waiting frame goes on from, when its wait is for room (answers or commits).
+    private var parked: Parked?
+    /// Tells this connection, from any thread, that the room it waits for is there. Made once,
+    /// so that handing in a frame allocates no closure.
+    private var wakeUp: (@Sendable () -> Void)?
     private var handling = false
     /// NIO asked for a read while the connection could not take more.
     private var readHeld = false
@@ -142,6 +147,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         environment.metrics.connectionsOpened.increment()
         environment.metrics.connectionsActive.record(environment.access.activeConnections)
         answers = AnswerSequencer(channel: channel, limit: environment.settings.pipelineDepth)
+        let wakeTarget = NIOLoopBound(self, eventLoop: context.eventLoop)
+        wakeUp = { wakeTarget.eventLoop.execute { wakeTarget.value.wake() } }
         processorContext = FrameProcessor.Context(connection: name, peer: peer, address: address, logger: logger, channel: channel)
 
         let limit = environment.settings.noValidFrameSeconds
@@ -198,6 +205,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard inactive, admitted, !finished, !waiting, queue.isEmpty || closing else { return }
         finished = true
         queue.removeAll()
+        wakeUp = nil
         watchdog?.cancel()
         watchdog = nil
         if !state.attached.isEmpty { environment.processor.sessions.detach(connection: name) }
@@ -311,27 +319,31 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func hand(_ ingest: IngestFrame, answer: [UInt8]?, ticket: AnswerSequencer.Ticket?) {
-        guard let answers, let channel else { return }
-        let bound = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        let handoff = environment.processor.hand(ingest, answer: answer, ticket: ticket, answers: answers, logger: logger) {
-            bound.eventLoop.execute { bound.value.resume(.hand(ingest, answer: answer, ticket: ticket)) }
-        }
-        switch handoff {
-        case .done: afterFrame()
-        case .full: waiting = true
+        guard let answers, let wakeUp else { return }
+        switch environment.processor.hand(ingest, answer: answer, ticket: ticket, answers: answers, logger: logger, whenSpace: wakeUp) {
+        case .done:
+            afterFrame()
+        case .full:
+            parked = .hand(ingest, answer: answer, ticket: ticket)
+            waiting = true
         }
     }
 
     /// A place in the answer order, or nil when the window is full: the frame then waits and
     /// `retry` runs when a commit frees room.
     private func reserveTicket(retry: Parked) -> AnswerSequencer.Ticket? {
-        guard let answers, let channel else { return nil }
-        let bound = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        if let ticket = answers.reserve(whenRoom: { bound.eventLoop.execute { bound.value.resume(retry) } }) {
-            return ticket
-        }
+        guard let answers, let wakeUp else { return nil }
+        if let ticket = answers.reserve(whenRoom: wakeUp) { return ticket }
+        parked = retry
         waiting = true
         return nil
+    }
+
+    /// The room a parked frame waits for is there (on the event loop).
+    private func wake() {
+        guard waiting, let parked else { return }
+        self.parked = nil
+        resume(parked)
     }
 
     /// Parks the frame: `start` begins the wait and gets the function that ends it (callable from
