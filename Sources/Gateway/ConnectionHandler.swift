@@ -116,6 +116,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A reset or a failed read: the connection is over. What was read is still handled.
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
     func read(context: ChannelHandlerContext) {
         if waiting || !queue.isEmpty || inputEnded || closing {
             readHeld = true
