@@ -168,6 +168,49 @@ extension FastContentReader {
         return true
     }
 
+    /// Appends a reading for each slot, in order. Each reading is written straight into the
+    /// array's storage (see `Reading.init(code:rawCode:values:present:knownFlagLetter:)`); a flag
+    /// letter the standard does not define is set afterwards, in place.
+    @inline(__always)
+    static func appendReadings(
+        _ p: UnsafePointer<UInt8>, slots: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, used: Int,
+        mapCodes: Bool, medium: InternTable.Medium, tables: CodeTables, to content: inout DataContent
+    ) {
+        var unknownFlags = false
+        tables.interned.withEntries { interned in
+            // Into the content's own (empty) array: a local array assigned to it afterwards costs
+            // atomic retains and releases of its storage. Not Array(unsafeUninitializedCapacity:),
+            // which allocates through an unspecialized entry point that looks the storage type's
+            // metadata up on every call.
+            content.readings.append(addingCapacity: used) { span in
+                for slot in 0..<used {
+                    // Known codes come ready-made from the code tables, with their 2005 mapping.
+                    let start = slots[slot].start, length = slots[slot].length
+                    let known = slots[slot].known
+                    let rawCode: String, code: String
+                    if known >= 0 {
+                        rawCode = interned.string(at: known)
+                        code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
+                    } else {
+                        rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
+                        code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
+                    }
+                    let letter = slots[slot].flag
+                    let knownLetter = letter == 0 || DataFlag.isKnown(letter: letter)
+                    unknownFlags = unknownFlags || !knownLetter
+                    span.append(Reading(
+                        code: code, rawCode: rawCode, values: values + slot * 10, present: slots[slot].present,
+                        knownFlagLetter: knownLetter ? letter : 0))
+                }
+            }
+        }
+        if unknownFlags {
+            for slot in 0..<used where !DataFlag.isKnown(letter: slots[slot].flag) && slots[slot].flag != 0 {
+                content.readings[slot].setFlag(letter: slots[slot].flag)
+            }
+        }
+    }
+
     /// How many `;` come before `end`: the group of a named item (every `;` before it separated two items).
     static func semicolons(_ p: UnsafePointer<UInt8>, before end: Int) -> Int {
         var count = 0
