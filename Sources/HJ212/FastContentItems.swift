@@ -176,7 +176,7 @@ extension FastContentReader {
         _ p: UnsafePointer<UInt8>, slots: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, used: Int,
         mapCodes: Bool, medium: InternTable.Medium, tables: CodeTables, to content: inout DataContent
     ) {
-        var unknownFlags = false
+        var unknownFlags = false, unknownCodes = false
         tables.interned.withEntries { interned in
             // Into the content's own (empty) array: a local array assigned to it afterwards costs
             // atomic retains and releases of its storage. Not Array(unsafeUninitializedCapacity:),
@@ -192,8 +192,10 @@ extension FastContentReader {
                         rawCode = interned.string(at: known)
                         code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
                     } else {
+                        // Mapped afterwards, in place (so that the code tables are not kept for this loop).
                         rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
-                        code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
+                        code = rawCode
+                        unknownCodes = true
                     }
                     let letter = slots[slot].flag
                     let knownLetter = letter == 0 || DataFlag.isKnown(letter: letter)
@@ -207,6 +209,13 @@ extension FastContentReader {
         if unknownFlags {
             for slot in 0..<used where !DataFlag.isKnown(letter: slots[slot].flag) && slots[slot].flag != 0 {
                 content.readings[slot].setFlag(letter: slots[slot].flag)
+            }
+        }
+        if unknownCodes && mapCodes {
+            for slot in 0..<used where slots[slot].known < 0 {
+                if let code = tables.currentCode(for: content.readings[slot].rawCode, medium: medium.name) {
+                    content.readings[slot].code = code
+                }
             }
         }
     }

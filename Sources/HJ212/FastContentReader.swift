@@ -274,7 +274,8 @@ enum FastContentReader {
         appendReadings(p, slots: slots, values: values, used: used, mapCodes: mapCodes, medium: medium, tables: tables.codes, to: &content)
         content.kind = kind
         content.dataTime = dataTime
-        content.fields = fields
+        // The content's fields start empty: an empty array assigned would be retained and released.
+        if !fields.isEmpty { content.fields = fields }
         if let dataTimeText { content.setDataTimeText(dataTimeText) }
         return true
     }
