@@ -74,6 +74,18 @@ enum ByteWords {
         return nonDigits.trailingZeroBitCount >> 3
     }
 
+    /// The high bit of every byte of the word that is not an ASCII digit. Exact for every byte (no
+    /// carry or borrow crosses a byte), so the digits after a decimal point can be found from it too.
+    @inline(__always)
+    static func nonDigitBytes(_ word: UInt64) -> UInt64 {
+        // A digit's high nibble is 3 and its low nibble at most 9 (adding 6 keeps it below 0x10).
+        let high = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
+        let low = ((word & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
+        let other = high | low
+        // A byte is flagged when any of its bits is set: its low seven bits carry into the high one.
+        return (((other & ~highs) &+ ~highs) | other) & highs
+    }
+
     /// The value of the first `count` (1...8) bytes of the word, all ASCII digits.
     @inline(__always)
     static func digitsValue(_ word: UInt64, _ count: Int) -> UInt64 {

@@ -73,6 +73,17 @@ public enum CRC16 {
     /// non-empty data is a table value, so its text need not be made for every frame.
     static let tableTexts: [String] = table.map(hexString)
 
+    /// A sent CRC digit by byte: its hex value (0 for a byte that is not a hex digit) in the low
+    /// four bits, and `lowercaseDigit` or `fromA` for the bytes `a` and above.
+    static let sentDigits: [UInt8] = (0...255).map { byte in
+        let byte = UInt8(byte)
+        let flag = byte >= UInt8(ascii: "a") ? (byte <= UInt8(ascii: "f") ? lowercaseDigit : fromA) : 0
+        return (hexValue(byte) ?? 0) | flag
+    }
+    /// `sentDigits` flags: a lowercase hex digit; another byte from `a` up.
+    static let lowercaseDigit: UInt8 = 0x10
+    static let fromA: UInt8 = 0x20
+
     /// For non-empty bytes, the index in `table` of their HJ 212 CRC.
     ///
     /// H is linear over GF(2) and its eighth power is the identity (a test checks both). So the

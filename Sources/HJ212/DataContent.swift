@@ -26,8 +26,11 @@ public struct DataContent: Sendable, Hashable {
     }
 
     /// Sets `DataTime` as sent from its bytes, kept until the string is asked for.
+    @inline(__always)
     mutating func setDataTimeText(_ text: InlineText) {
-        dataTimeText = ""
+        // Written field by field: through `dataTimeText`'s setter the empty string costs a call.
+        if !dataTimeTextValue.isEmpty { dataTimeTextValue = "" }
+        hasDataTimeText = true
         dataTimeInline = text
         isDataTimeInline = true
     }

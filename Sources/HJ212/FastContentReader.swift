@@ -8,35 +8,22 @@
 /// `ContentReader` reads the area instead, with all its diagnostics. Both must agree on
 /// every input they both accept; the round-trip and sample tests check that.
 enum FastContentReader {
-    private static let semicolon = UInt8(ascii: ";")
-    private static let comma = UInt8(ascii: ",")
-    private static let equals = UInt8(ascii: "=")
-    private static let dashByte = UInt8(ascii: "-")
-    private static let dot = UInt8(ascii: ".")
+    static let semicolon = UInt8(ascii: ";")
+    static let comma = UInt8(ascii: ",")
+    static let equals = UInt8(ascii: "=")
+    static let dashByte = UInt8(ascii: "-")
+    static let dot = UInt8(ascii: ".")
 
     /// Bytes (< 64) that end or complicate a key: `=`, `;`, `,`, `-`, space, `/`, tab, CR, LF.
     private static let keySpecial: UInt64 = 1 << 0x3D | 1 << 0x3B | 1 << 0x2C | 1 << 0x2D | 1 << 0x20 | 1 << 0x2F | 1 << 0x09 | 1 << 0x0D | 1 << 0x0A
     /// Bytes (< 64) that end or complicate a value: `;`, `,`, space, `/`, tab, CR, LF, `=`.
     private static let valueSpecial: UInt64 = 1 << 0x3B | 1 << 0x2C | 1 << 0x20 | 1 << 0x2F | 1 << 0x09 | 1 << 0x0D | 1 << 0x0A | 1 << 0x3D
 
-    private static let powersTable: [Double] = [
+    /// Powers of ten that are exact doubles, by exponent.
+    static let powersTable: [Double] = [
         1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
         1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
-
-    @inline(__always)
-    private static func powers(_ exponent: Int) -> Double {
-        switch exponent {
-        case 0: 1
-        case 1: 1e1
-        case 2: 1e2
-        case 3: 1e3
-        case 4: 1e4
-        case 5: 1e5
-        case 6: 1e6
-        default: powersTable[exponent]
-        }
-    }
 
     @inline(__always)
     private static func special(_ byte: UInt8, _ mask: UInt64) -> Bool {
@@ -71,32 +58,32 @@ enum FastContentReader {
     /// A multiplier whose top four bits of `word &* suffixHash` differ for every suffix name.
     static let suffixHash: UInt64 = 0x5143_1193_E6C3_F339
 
-    /// The suffix words by hash slot (all ones where no suffix hashes), and their fields, four
-    /// bits a slot (15 for none): a suffix is named with one probe instead of a chain of compares.
-    static let suffixTable: (words: [UInt64], fields: UInt64) = {
-        var words = [UInt64](repeating: ~0, count: 16)
-        var fields = UInt64.max
+    /// The suffix words by hash slot, each with its field in the top byte (the names have at most
+    /// six bytes), and all ones where no suffix hashes: a suffix is named with one probe and one
+    /// compare instead of a chain of compares.
+    static let suffixTable: [UInt64] = {
+        var entries = [UInt64](repeating: ~0, count: 16)
         for (field, name) in suffixNames.enumerated() {
             let word = InternTable.word(name)
+            precondition(name.utf8.count <= 6, "suffix name too long")
             let slot = Int((word &* suffixHash) >> 60)
-            precondition(words[slot] == ~0, "suffix hash collision")
-            words[slot] = word
-            fields = fields & ~(0xF << UInt64(4 * slot)) | UInt64(field) << UInt64(4 * slot)
+            precondition(entries[slot] == ~0, "suffix hash collision")
+            entries[slot] = word | UInt64(field) << 56
         }
-        return (words, fields)
+        return entries
     }()
 
     /// The field for a suffix given as a word (`ByteWords`, zero-padded), or `noField`.
     @inline(__always)
-    static func field(suffix word: UInt64, words: UnsafePointer<UInt64>, fields: UInt64) -> UInt8 {
-        let slot = Int(truncatingIfNeeded: (word &* suffixHash) &>> 60)
-        let field = UInt8(truncatingIfNeeded: fields &>> UInt64(truncatingIfNeeded: slot &* 4)) & 0xF
-        return words[slot] == word && field != 0xF ? field : noField
+    static func field(suffix word: UInt64, table: UnsafePointer<UInt64>) -> UInt8 {
+        let entry = table[Int(truncatingIfNeeded: (word &* suffixHash) &>> 60)]
+        // An empty entry's top byte is `noField`; a word with a top byte never matches.
+        return entry & 0x00FF_FFFF_FFFF_FFFF == word ? UInt8(truncatingIfNeeded: entry &>> 56) : noField
     }
 
     /// The field for a suffix word (tests and the odd caller; the scan passes the table along).
     static func field(suffix word: UInt64) -> UInt8 {
-        suffixTable.words.withUnsafeBufferPointer { field(suffix: word, words: $0.baseAddress!, fields: suffixTable.fields) }
+        suffixTable.withUnsafeBufferPointer { field(suffix: word, table: $0.baseAddress!) }
     }
 
     /// Reads a data area of a frame whose CN gave `kind` and whose ST gave `medium`.
@@ -121,42 +108,39 @@ enum FastContentReader {
         }
         let mapCodes = edition == .hj2005
         var tooManyCodes = false
-        let suffixes = suffixTable
-        return suffixes.words.withUnsafeBufferPointer { suffixWords in
-            let suffixes = Suffixes(words: suffixWords.baseAddress!, fields: suffixes.fields)
-            let read = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
-                    scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
-                         tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes,
-                         into: &content)
+        return suffixTable.withUnsafeBufferPointer { suffixes in
+            powersTable.withUnsafeBufferPointer { powers in
+                let tables = Tables(codes: tables, suffixes: suffixes.baseAddress!, powers: powers.baseAddress!)
+                let read = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
+                        scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
+                             tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, into: &content)
+                    }
                 }
+                guard tooManyCodes else { return read }
+                let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
+                let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
+                defer {
+                    slots.deallocate()
+                    values.deallocate()
+                }
+                return scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
+                            tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, into: &content)
             }
-            guard tooManyCodes else { return read }
-            let slots = UnsafeMutablePointer<Slot>.allocate(capacity: maximumSlots)
-            let values = UnsafeMutablePointer<Double>.allocate(capacity: maximumSlots * 10)
-            defer {
-                slots.deallocate()
-                values.deallocate()
-            }
-            return scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
-                        tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, suffixes: suffixes,
-                        into: &content)
         }
     }
 
-    /// `suffixTable` as the scan uses it.
-    struct Suffixes {
-        var words: UnsafePointer<UInt64>
-        var fields: UInt64
-
-        @inline(__always)
-        func field(_ word: UInt64) -> UInt8 { FastContentReader.field(suffix: word, words: words, fields: fields) }
+    /// What the scan looks things up in: the code tables, and the suffix and power tables' storage.
+    struct Tables {
+        var codes: CodeTables
+        var suffixes: UnsafePointer<UInt64>
+        var powers: UnsafePointer<Double>
     }
 
     private static func scan(
         _ p: UnsafePointer<UInt8>, _ count: Int, kind: DataKind?, slots: UnsafeMutablePointer<Slot>,
         values: UnsafeMutablePointer<Double>, capacity: Int, tooManyCodes: inout Bool, mapCodes: Bool,
-        medium: InternTable.Medium, tables: CodeTables, suffixes: Suffixes, into content: inout DataContent
+        medium: InternTable.Medium, tables: Tables, into content: inout DataContent
     ) -> Bool {
         var dataTime: LocalDateTime?
         var dataTimeText: InlineText?
@@ -166,18 +150,40 @@ enum FastContentReader {
         var seen: UInt64 = 0
         // The current code and its "-" as a word and mask (codes of up to 7 bytes; mask 0 otherwise).
         var currentKey: UInt64 = 0, currentMask: UInt64 = 0, currentLength = 0
-        var group = 0
         var index = 0
         while index < count {
             let keyStart = index
             var field = noField
-            // The common item: the same code as the one before, and a known suffix.
-            if currentMask != 0 && keyStart + 16 <= count && ByteWords.load(p, keyStart) & currentMask == currentKey {
-                let suffix = ByteWords.load(p, keyStart + currentLength + 1)
-                let length = ByteWords.firstIndex(of: equals, in: suffix)
-                if length >= 3 && length <= 6 {
-                    field = suffixes.field(suffix & ByteWords.prefixMask(length))
-                    if field != noField { index = keyStart + currentLength + length + 2 }
+            // The usual key, read from two words: a code of up to 7 plain bytes and its "-" (the
+            // current code, or a new one), then a known suffix and its "=".
+            if keyStart &+ 16 <= count {
+                let head = ByteWords.load(p, keyStart)
+                var codeLength = currentLength
+                var isNew = false
+                if currentMask == 0 || head & currentMask != currentKey {
+                    codeLength = ByteWords.plainKeyBytes(head)
+                    isNew = codeLength < 8 && UInt8(truncatingIfNeeded: head &>> UInt64(truncatingIfNeeded: codeLength &* 8)) == dashByte
+                    if !isNew { codeLength = 0 }
+                }
+                if codeLength > 0 {
+                    let suffix = ByteWords.load(p, keyStart &+ codeLength &+ 1)
+                    let length = ByteWords.firstIndex(of: equals, in: suffix)
+                    if length >= 3 && length <= 6 {
+                        field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                    }
+                    if field != noField {
+                        index = keyStart &+ codeLength &+ length &+ 2
+                        if isNew {
+                            let word = head & ByteWords.prefixMask(codeLength)
+                            guard startSlot(word: word, p, keyStart, codeLength, slots: slots, values: values, used: &used,
+                                            seen: &seen, capacity: capacity, tooManyCodes: &tooManyCodes, tables: tables.codes,
+                                            current: &current)
+                            else { return false }
+                            currentLength = codeLength
+                            currentMask = ByteWords.prefixMask(codeLength &+ 1)
+                            currentKey = word | UInt64(dashByte) &<< UInt64(truncatingIfNeeded: codeLength &* 8)
+                        }
+                    }
                 }
             }
             if field == noField {
@@ -207,30 +213,10 @@ enum FastContentReader {
                     // code-Suffix: find or start the slot.
                     let codeLength = dash - keyStart
                     let word = codeLength <= 8 ? ByteWords.word(p, keyStart, codeLength, count: count) : 0
-                    current = -1
-                    // A code's first item: mostly a code not seen before, which the bit of its
-                    // word's hash in `seen` rules out without looking through the slots.
-                    let seenBit = UInt64(1) &<< ((word &* 0x9E37_79B9_7F4A_7C15) &>> 58)
-                    if seen & seenBit != 0 {
-                        for slot in 0..<used where slots[slot].length == codeLength && slots[slot].word == word
-                            && (codeLength <= 8 || same(p, keyStart, slots[slot].start, codeLength)) {
-                            current = slot
-                            break
-                        }
-                    }
-                    seen |= seenBit
-                    if current < 0 {
-                        guard used < capacity else {
-                            tooManyCodes = capacity < maximumSlots
-                            return false
-                        }
-                        current = used
-                        slots[current] = Slot(
-                            start: keyStart, length: codeLength, word: word,
-                            known: tables.interned.index(word: word, length: codeLength), present: 0, flag: 0)
-                        (values + current * 10).initialize(repeating: 0, count: 10)
-                        used += 1
-                    }
+                    guard startSlot(word: word, p, keyStart, codeLength, slots: slots, values: values, used: &used,
+                                    seen: &seen, capacity: capacity, tooManyCodes: &tooManyCodes, tables: tables.codes,
+                                    current: &current)
+                    else { return false }
                     if codeLength <= 7 {
                         currentLength = codeLength
                         currentMask = ByteWords.prefixMask(codeLength + 1)
@@ -239,7 +225,9 @@ enum FastContentReader {
                         currentMask = 0
                     }
                     let suffixLength = keyEnd - dash - 1
-                    if suffixLength <= 8 { field = suffixes.field(ByteWords.word(p, dash + 1, suffixLength, count: count)) }
+                    if suffixLength <= 8 {
+                        field = Self.field(suffix: ByteWords.word(p, dash + 1, suffixLength, count: count), table: tables.suffixes)
+                    }
                     guard field != noField else { return false }
                 } else {
                     let valueStart = index
@@ -256,152 +244,43 @@ enum FastContentReader {
                         case "PolId", "PNUM", "PNO", "Flag":
                             return false
                         default:
-                            fields.append(CPItem(key: key, value: String(decoding: value, as: UTF8.self), group: group))
+                            fields.append(CPItem(
+                                key: key, value: String(decoding: value, as: UTF8.self), group: semicolons(p, before: keyStart)))
                         }
                     }
                     // A named item ends the current reading's run.
                     current = -1
                     currentMask = 0
                     if index < count {
-                        if p[index] == semicolon { group += 1 }
                         index += 1
                         guard index < count else { return false } // a trailing separator: let the general reader note it
                     }
                     continue
                 }
             }
-            if field < 10 {
-                // A plain decimal, parsed as it is scanned.
-                var negative = false
-                if index < count && (p[index] == dashByte || p[index] == UInt8(ascii: "+")) {
-                    negative = p[index] == dashByte
-                    index += 1
-                }
-                var mantissa: UInt64 = 0
-                var digits = 0
-                var fraction = 0
-                // Most numbers fit in one word with the byte after them: digits, maybe a point and
-                // more digits. The point is squeezed out and all the digits converted at once.
-                var whole = false
-                if index + 8 <= count {
-                    let word = ByteWords.load(p, index)
-                    let run = ByteWords.digitCount(word)
-                    if run < 8 && UInt8(truncatingIfNeeded: word &>> UInt64(truncatingIfNeeded: run &* 8)) != dot {
-                        if run > 0 { mantissa = ByteWords.digitsValue(word, run) }
-                        digits = run
-                        index &+= run
-                        whole = true
-                    } else if run < 7 {
-                        let after = ByteWords.digitCount(word &>> UInt64(truncatingIfNeeded: (run &+ 1) &* 8))
-                        if run &+ 1 &+ after < 8 {
-                            let below = ByteWords.prefixMask(run)
-                            let squeezed = (word & below) | ((word &>> 8) & ~below)
-                            digits = run &+ after
-                            if digits > 0 { mantissa = ByteWords.digitsValue(squeezed, digits) }
-                            fraction = after
-                            index &+= digits &+ 1
-                            whole = true
-                        }
-                    }
-                }
-                if !whole {
-                    // Longer numbers, and numbers at the very end: digit by digit.
-                    digits = decimalDigits(p, &index, count, &mantissa)
-                    if index < count && p[index] == dot {
-                        index += 1
-                        fraction = decimalDigits(p, &index, count, &mantissa)
-                        digits += fraction
-                    }
-                }
-                let bit = UInt16(1) &<< field
-                guard digits > 0, digits <= 19, mantissa < 1 << 53, fraction <= 22,
-                      index == count || p[index] == semicolon || p[index] == comma,
-                      slots[current].present & bit == 0
-                else { return false }
-                let value = Double(mantissa) / powers(fraction)
-                values[current * 10 + Int(field)] = negative ? -value : value
-                slots[current].present |= bit
-            } else {
-                // A one-letter flag.
-                guard index + 1 <= count, slots[current].flag == 0 else { return false }
-                let letter = p[index]
-                index += 1
-                guard letter > 0x20, letter != semicolon, letter != comma,
-                      index == count || p[index] == semicolon || p[index] == comma
-                else { return false }
-                slots[current].flag = letter
-            }
+            guard readValue(p, count, &index, field: field, slot: slots + current, values: values + current &* 10, powers: tables.powers)
+            else { return false }
             if index < count {
-                if p[index] == semicolon { group += 1 }
-                index += 1
+                index &+= 1
                 guard index < count else { return false } // a trailing separator: let the general reader note it
+            }
+            // The current code's further items, while they are plain.
+            if currentMask != 0 {
+                index = run(p, from: index, count: count, key: currentKey, mask: currentMask, codeLength: currentLength,
+                            slot: slots + current, values: values + current &* 10, tables: tables)
             }
         }
         if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return false }
-        // Each reading is written straight into the array's storage (see `Reading.init(code:rawCode:
-        // values:present:knownFlagLetter:)`); a flag letter the standard does not define is set
-        // afterwards, in place.
-        var unknownFlags = false
-        // Into the content's own (empty) array: a local array assigned to it afterwards costs
-        // atomic retains and releases of its storage. Not Array(unsafeUninitializedCapacity:),
-        // which allocates through an unspecialized entry point that looks the storage type's
-        // metadata up on every call.
-        content.readings.append(addingCapacity: used) { span in
-            for slot in 0..<used {
-                // Known codes come ready-made from the code tables, with their 2005 mapping.
-                let start = slots[slot].start, length = slots[slot].length
-                let known = slots[slot].known
-                let rawCode: String, code: String
-                if known >= 0 {
-                    rawCode = tables.interned.string(at: known)
-                    code = mapCodes ? tables.interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
-                } else {
-                    rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
-                    code = mapCodes ? tables.currentCode(for: rawCode, medium: medium.name) ?? rawCode : rawCode
-                }
-                let letter = slots[slot].flag
-                let knownLetter = letter == 0 || DataFlag.isKnown(letter: letter)
-                unknownFlags = unknownFlags || !knownLetter
-                span.append(Reading(
-                    code: code, rawCode: rawCode, values: values + slot * 10, present: slots[slot].present,
-                    knownFlagLetter: knownLetter ? letter : 0))
-            }
-        }
-        if unknownFlags {
-            for slot in 0..<used where !DataFlag.isKnown(letter: slots[slot].flag) && slots[slot].flag != 0 {
-                content.readings[slot].setFlag(letter: slots[slot].flag)
-            }
-        }
+        appendReadings(p, slots: slots, values: values, used: used, mapCodes: mapCodes, medium: medium, tables: tables.codes, to: &content)
         content.kind = kind
         content.dataTime = dataTime
-        content.fields = fields
+        // The content's fields start empty: an empty array assigned would be retained and released.
+        if !fields.isEmpty { content.fields = fields }
         if let dataTimeText { content.setDataTimeText(dataTimeText) }
         return true
-    }
-
-    /// Reads digits at `index` into `mantissa` (wrapping; the caller bounds the count), returning how many.
-    @inline(__always)
-    private static func decimalDigits(_ p: UnsafePointer<UInt8>, _ index: inout Int, _ count: Int, _ mantissa: inout UInt64) -> Int {
-        let start = index
-        while index < count {
-            let digit = p[index] &- 0x30
-            if digit > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            index += 1
-        }
-        return index - start
     }
 
     /// "DataTime" as a word (`ByteWords`).
     private static let dataTimeKey: UInt64 = 0x656D_6954_6174_6144
 
-    @inline(__always)
-    private static func same(_ p: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ length: Int) -> Bool {
-        var offset = 0
-        while offset < length {
-            if p[a + offset] != p[b + offset] { return false }
-            offset += 1
-        }
-        return true
-    }
 }

@@ -87,22 +87,28 @@ public struct Header: Sendable, Hashable {
     var hasMN: Bool { present & Field.mn != 0 }
 
     /// Sets QN from a frame's bytes, kept until the string is asked for.
+    @inline(__always)
     mutating func setQN(_ text: InlineText) {
-        qn = ""
+        if !qnValue.isEmpty { qnValue = "" }
+        present |= Field.qn
         qnInline = text
         inline |= Field.qn
     }
 
     /// Sets PW from a frame's bytes, kept until the string is asked for.
+    @inline(__always)
     mutating func setPW(_ text: InlineText) {
-        pw = ""
+        if !pwValue.isEmpty { pwValue = "" }
+        present |= Field.pw
         pwInline = text
         inline |= Field.pw
     }
 
     /// Sets MN from a frame's bytes, kept until the string is asked for.
+    @inline(__always)
     mutating func setMN(_ text: InlineText) {
-        mn = ""
+        if !mnValue.isEmpty { mnValue = "" }
+        present |= Field.mn
         mnInline = text
         inline |= Field.mn
     }

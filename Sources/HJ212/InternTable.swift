@@ -121,6 +121,37 @@ final class InternTable: Sendable {
         return current2005s[index]
     }
 
+    /// The strings and the 2005 map by slot, as a reader that takes many of them in a row uses
+    /// them: read through the table's arrays, each array is loaded again after every retain.
+    struct Entries {
+        var strings: UnsafeBufferPointer<String>
+        var current2005s: UnsafeBufferPointer<String?>
+        var media2005: UnsafeBufferPointer<Medium>
+
+        /// The string in a slot.
+        @inline(__always)
+        func string(at index: Int) -> String { strings[index] }
+
+        /// `InternTable.current2005(at:medium:)`.
+        @inline(__always)
+        func current2005(at index: Int, medium: Medium) -> String? {
+            guard medium == .unknown || media2005[index] == medium else { return nil }
+            return current2005s[index]
+        }
+    }
+
+    /// Calls `body` with the table's entries.
+    @inline(__always)
+    func withEntries<R>(_ body: (Entries) -> R) -> R {
+        strings.withUnsafeBufferPointer { strings in
+            current2005s.withUnsafeBufferPointer { current2005s in
+                media2005.withUnsafeBufferPointer { media in
+                    body(Entries(strings: strings, current2005s: current2005s, media2005: media))
+                }
+            }
+        }
+    }
+
     /// The interned string for the bytes `start..<start + length`, or a new one when they are not
     /// in the table.
     @inline(__always)

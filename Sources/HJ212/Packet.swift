@@ -90,16 +90,44 @@ public struct Packet: Sendable, Hashable {
 /// The outcome of the CRC comparison.
 public struct CRCCheck: Sendable, Hashable {
     /// The CRC digits as sent.
-    public var sent: String
+    public var sent: String {
+        get { sentTableIndex >= 0 ? CRC16.tableTexts[sentTableIndex] : sentText }
+        set {
+            sentText = newValue
+            sentTableIndex = -1
+        }
+    }
     /// The HJ 212 CRC of the (plaintext) data segment.
     public var computed: UInt16?
     /// The algorithm whose value matched the sent CRC, if any.
     public var matched: CRCAlgorithm?
 
+    // The usual sent text, the four uppercase digits of a value of the CRC table, is kept as the
+    // value's index in the table (`CRC16.tableTexts`), -1 otherwise, and made on access.
+    private var sentText: String
+    private var sentTableIndex = -1
+
     public init(sent: String = "", computed: UInt16? = nil, matched: CRCAlgorithm? = nil) {
-        self.sent = sent
+        sentText = sent
         self.computed = computed
         self.matched = matched
+    }
+
+    /// A check whose sent text is the four uppercase digits of `CRC16.table[index]`.
+    init(sentTableIndex index: Int, computed: UInt16) {
+        sentText = ""
+        sentTableIndex = index
+        self.computed = computed
+    }
+
+    public static func == (lhs: CRCCheck, rhs: CRCCheck) -> Bool {
+        lhs.sent == rhs.sent && lhs.computed == rhs.computed && lhs.matched == rhs.matched
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sent)
+        hasher.combine(computed)
+        hasher.combine(matched)
     }
 }
 

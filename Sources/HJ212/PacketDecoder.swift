@@ -320,25 +320,30 @@ public enum PacketDecoder {
         guard verifiable else { return CRCCheck(sent: sentText()) }
         // The sent digits' value, and whether any byte is "a" or above / a lowercase hex digit,
         // in one pass over the frame's own buffer.
+        // A digit's value and flags come from a table, without a branch per digit (CRC digits are
+        // random, and a branch on digit or letter would be mispredicted half the time).
         var sent: UInt16 = 0
-        var fromA = false, lowercase = false
-        frame.bytes.withUnsafeBufferPointer { bytes in
-            for offset in frame.dataEnd..<bytes.count {
-                let byte = bytes[offset]
-                sent = sent << 4 | UInt16(hexValue(byte) ?? 0)
-                if byte >= UInt8(ascii: "a") {
-                    fromA = true
-                    if byte <= UInt8(ascii: "f") { lowercase = true }
+        var flags: UInt8 = 0
+        CRC16.sentDigits.withUnsafeBufferPointer { digits in
+            frame.bytes.withUnsafeBufferPointer { bytes in
+                for offset in frame.dataEnd..<bytes.count {
+                    let entry = digits[Int(bytes[offset])]
+                    sent = sent << 4 | UInt16(entry & 0xF)
+                    flags |= entry
                 }
             }
         }
+        let fromA = flags & (CRC16.lowercaseDigit | CRC16.fromA) != 0, lowercase = flags & CRC16.lowercaseDigit != 0
         let index = segment.isEmpty ? nil : CRC16.hj212Index(segment)
         let computed = index.map { CRC16.table[$0] } ?? 0xFFFF
-        // The usual text, four uppercase digits of the right CRC, is ready-made.
-        var check = CRCCheck(
-            sent: index.flatMap { sent == computed && frame.bytes.count - frame.dataEnd == 4 && !fromA ? CRC16.tableTexts[$0] : nil }
-                ?? sentText())
-        check.computed = computed
+        // The usual text, four uppercase digits of the right CRC, is ready-made (made on access).
+        var check: CRCCheck
+        if let index, sent == computed && frame.bytes.count - frame.dataEnd == 4 && !fromA {
+            check = CRCCheck(sentTableIndex: index, computed: computed)
+        } else {
+            check = CRCCheck(sent: sentText())
+            check.computed = computed
+        }
         if lowercase {
             problems.append(Problem(
                 .crcLowercase, .warning, offset: frame.dataEnd, field: "CRC",

@@ -65,6 +65,41 @@ struct ByteWordsTests {
             }
             let plain = bytes.firstIndex { $0 < 0x30 || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "=") } ?? 8
             #expect(ByteWords.plainKeyBytes(word) == plain, "\(bytes)")
+            var nonDigits: UInt64 = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x30 || byte > 0x39 { nonDigits |= 0x80 << UInt64(8 * index) }
+            #expect(ByteWords.nonDigitBytes(word) == nonDigits, "\(bytes)")
+        }
+    }
+
+    @Test("decimal(in:) reads a number that ends inside its word as the byte-by-byte reading does")
+    func decimalInWord() {
+        var rng = SplitMix64(seed: 17)
+        let alphabet = Array("0123456789012345678901234567890123456789...;,-+eE x".utf8) + [0x00, 0x2F, 0x3A, 0xB0]
+        for _ in 0..<50000 {
+            let bytes = (0..<8).map { _ in alphabet.randomElement(using: &rng)! }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+            // Byte by byte: digits, maybe a point and digits, ending before the eighth byte.
+            var index = 0, mantissa: UInt64 = 0, digits = 0, places = 0
+            while index < 8 && bytes[index] >= 0x30 && bytes[index] <= 0x39 {
+                mantissa = mantissa * 10 + UInt64(bytes[index] - 0x30)
+                index += 1
+                digits += 1
+            }
+            if index < 8 && bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                while index < 8 && bytes[index] >= 0x30 && bytes[index] <= 0x39 {
+                    mantissa = mantissa * 10 + UInt64(bytes[index] - 0x30)
+                    index += 1
+                    digits += 1
+                    places += 1
+                }
+            }
+            let number = FastContentReader.decimal(in: word)
+            if index < 8 && digits > 0 {
+                #expect(number?.mantissa == mantissa && number?.places == places && number?.end == index, "\(bytes)")
+            } else {
+                #expect(number == nil, "\(bytes)")
+            }
         }
     }
 
@@ -102,7 +137,7 @@ struct ByteWordsTests {
     @Test("suffix hash slots are distinct, and every suffix name maps to its field")
     func suffixTable() {
         let table = FastContentReader.suffixTable
-        #expect(table.words.filter { $0 != ~0 }.count == FastContentReader.suffixNames.count)
+        #expect(table.filter { $0 != ~0 }.count == FastContentReader.suffixNames.count)
         for (field, name) in FastContentReader.suffixNames.enumerated() {
             #expect(FastContentReader.field(suffix: InternTable.word(name)) == UInt8(field))
         }
