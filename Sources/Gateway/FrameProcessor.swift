@@ -52,8 +52,8 @@ struct FrameProcessor: Sendable {
         case refuseAfter(seconds: Double)
         /// A device's answer to one of our commands.
         case commandAnswer(mn: String, qn: String?, cn: String, detail: String)
-        /// A data upload that may answer a history request, or that wants no answer (so it is
-        /// committed here, with nothing waiting on the commit).
+        /// A data upload that may answer a history request (checked on the session registry
+        /// first), or that wants no answer (handed in with nothing waiting on its commit).
         case upload(IngestFrame, answer: [UInt8]?, checkHistory: Bool)
     }
 
