@@ -169,12 +169,13 @@ extension FastContentReader {
     }
 
     /// Appends a reading for each slot, in order. Each reading is written straight into the
-    /// array's storage (see `Reading.init(code:rawCode:values:present:knownFlagLetter:)`); a flag
-    /// letter the standard does not define is set afterwards, in place.
+    /// array's storage (see `Reading.init(codeRef:rawCodeRef:values:present:knownFlagLetter:)`);
+    /// a flag letter the standard does not define, a code of more than 15 bytes and a code the
+    /// intern table lacks are set afterwards, in place.
     @inline(__always)
     static func appendReadings(
-        _ p: UnsafePointer<UInt8>, slots: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, used: Int,
-        mapCodes: Bool, medium: InternTable.Medium, tables: CodeTables, to content: inout DataContent
+        _ p: UnsafePointer<UInt8>, _ count: Int, slots: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>,
+        used: Int, mapCodes: Bool, medium: InternTable.Medium, tables: CodeTables, to content: inout DataContent
     ) {
         var unknownFlags = false, unknownCodes = false
         tables.interned.withEntries { interned in
@@ -184,24 +185,25 @@ extension FastContentReader {
             // metadata up on every call.
             content.readings.append(addingCapacity: used) { span in
                 for slot in 0..<used {
-                    // Known codes come ready-made from the code tables, with their 2005 mapping.
-                    let start = slots[slot].start, length = slots[slot].length
+                    // Known codes are slots of the code tables, with their 2005 mapping.
                     let known = slots[slot].known
-                    let rawCode: String, code: String
+                    let rawCode: CodeRef, code: CodeRef
                     if known >= 0 {
-                        rawCode = interned.string(at: known)
-                        code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
+                        rawCode = CodeRef(slot: known)
+                        let current = mapCodes ? interned.current2005Slot(at: known, medium: medium) : -1
+                        code = current >= 0 ? CodeRef(slot: current) : rawCode
+                        unknownCodes = unknownCodes || current < -1
                     } else {
-                        // Mapped afterwards, in place (so that the code tables are not kept for this loop).
-                        rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
+                        let length = slots[slot].length
+                        rawCode = length <= 15 ? CodeRef(p, slots[slot].start, length, count: count) : .inExtras
                         code = rawCode
-                        unknownCodes = true
+                        unknownCodes = unknownCodes || mapCodes || length > 15
                     }
                     let letter = slots[slot].flag
                     let knownLetter = letter == 0 || DataFlag.isKnown(letter: letter)
                     unknownFlags = unknownFlags || !knownLetter
                     span.append(Reading(
-                        code: code, rawCode: rawCode, values: values + slot * 10, present: slots[slot].present,
+                        codeRef: code, rawCodeRef: rawCode, values: values + slot * 10, present: slots[slot].present,
                         knownFlagLetter: knownLetter ? letter : 0))
                 }
             }
@@ -211,9 +213,20 @@ extension FastContentReader {
                 content.readings[slot].setFlag(letter: slots[slot].flag)
             }
         }
-        if unknownCodes && mapCodes {
-            for slot in 0..<used where slots[slot].known < 0 {
-                if let code = tables.currentCode(for: content.readings[slot].rawCode, medium: medium.name) {
+        if unknownCodes {
+            for slot in 0..<used {
+                let known = slots[slot].known
+                if known < 0 && slots[slot].length > 15 {
+                    let rawCode = String(decoding: UnsafeRawBufferPointer(start: p + slots[slot].start, count: slots[slot].length), as: UTF8.self)
+                    content.readings[slot].rawCode = rawCode
+                    content.readings[slot].code = rawCode
+                }
+                guard mapCodes else { continue }
+                if known >= 0 {
+                    if let code = tables.interned.current2005(at: known, medium: medium), content.readings[slot].code != code {
+                        content.readings[slot].code = code
+                    }
+                } else if let code = tables.currentCode(for: content.readings[slot].rawCode, medium: medium.name) {
                     content.readings[slot].code = code
                 }
             }

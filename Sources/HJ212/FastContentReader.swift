@@ -271,7 +271,7 @@ enum FastContentReader {
             }
         }
         if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return false }
-        appendReadings(p, slots: slots, values: values, used: used, mapCodes: mapCodes, medium: medium, tables: tables.codes, to: &content)
+        appendReadings(p, count, slots: slots, values: values, used: used, mapCodes: mapCodes, medium: medium, tables: tables.codes, to: &content)
         content.kind = kind
         content.dataTime = dataTime
         // The content's fields start empty: an empty array assigned would be retained and released.
