@@ -101,8 +101,8 @@ public enum PacketDecoder {
         }
         if !storage.withUnsafeBytes({ raw in
             FastContentReader.read(
-                UnsafeRawBufferPointer(rebasing: raw[areaRange]), kind: kind, medium: medium, edition: edition, tables: options.tables,
-                into: &packet.content)
+                UnsafeRawBufferPointer(rebasing: raw[areaRange]), readable: raw.count - areaRange.lowerBound, kind: kind,
+                medium: medium, edition: edition, tables: options.tables, into: &packet.content)
         }) {
             packet.content = storage.withUnsafeBytes { raw in
                 ContentReader.read(
