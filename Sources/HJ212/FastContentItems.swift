@@ -111,11 +111,12 @@ extension FastContentReader {
         guard UInt8(truncatingIfNeeded: word &>> UInt64(truncatingIfNeeded: run &* 8)) == dot else {
             return run > 0 ? (ByteWords.digitsValue(word, run), 0, run) : nil
         }
-        // The point's flag cleared, the next flag ends the fraction; the point is squeezed out.
-        let end = (nonDigits & ~(UInt64(0x80) &<< UInt64(truncatingIfNeeded: run &* 8))).trailingZeroBitCount &>> 3
+        // The point's flag (the lowest) cleared, the next flag ends the fraction; the point is
+        // squeezed out.
+        let end = (nonDigits & (nonDigits &- 1)).trailingZeroBitCount &>> 3
         let digits = end &- 1
         guard end < 8, digits > 0 else { return nil }
-        let below = ByteWords.prefixMask(run)
+        let below = (UInt64(1) &<< UInt64(truncatingIfNeeded: run &* 8)) &- 1
         let squeezed = (word & below) | ((word &>> 8) & ~below)
         return (ByteWords.digitsValue(squeezed, digits), end &- run &- 1, end)
     }
