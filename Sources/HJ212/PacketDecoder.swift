@@ -255,9 +255,12 @@ public enum PacketDecoder {
     private static func readEdition(_ header: inout Header, problems: inout [Problem]) -> Edition {
         guard let flag = header.flag else {
             if header.flagText == nil {
-                problems.append(Problem(
-                    .missingFlag, .warning, field: "Flag",
-                    "no Flag field: the frame was read as HJ/T 212-2005, and no answer is expected"))
+                // Usually the frame's only problem: the array is shared, not made for each frame.
+                if problems.isEmpty {
+                    problems = missingFlagOnly
+                } else {
+                    problems.append(missingFlag)
+                }
             }
             return .hj2005
         }
@@ -267,6 +270,10 @@ public enum PacketDecoder {
             "Flag \(flag.rawValue) carries version \(flag.versionBits), which no edition known here uses; it was read as HJ 212-2025"))
         return .hj2025
     }
+
+    private static let missingFlag = Problem(
+        .missingFlag, .warning, field: "Flag", "no Flag field: the frame was read as HJ/T 212-2005, and no answer is expected")
+    private static let missingFlagOnly = [missingFlag]
 
     /// Takes the whole packet: passing its header while its problems are inout would copy the header.
     private static func checkRequiredFields(_ packet: inout Packet, edition: Edition) {
