@@ -6,19 +6,31 @@ extension FastContentReader {
     /// value that ends inside the word it starts, followed by a separator and more items; returns
     /// where it stopped. The item it stops at is read again by the scan's general path, which
     /// takes it or gives up: this loop only takes items the general path would take the same way.
+    /// `previous` is the field of the item before `start`, and is left the field of the last item read.
     @inline(__always)
     static func run(
-        _ p: UnsafePointer<UInt8>, from start: Int, count: Int, key: UInt64, mask: UInt64, codeLength: Int,
-        slot: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, tables: Tables
+        _ p: UnsafePointer<UInt8>, from start: Int, after previous: inout UInt8, count: Int, key: UInt64, mask: UInt64,
+        codeLength: Int, slot: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, tables: Tables
     ) -> Int {
         var index = start
         while index &+ 16 <= count {
             guard ByteWords.load(p, index) & mask == key else { break }
             let suffix = ByteWords.load(p, index &+ codeLength &+ 1)
-            let length = ByteWords.firstIndex(of: equals, in: suffix)
-            guard length >= 3 && length <= 6 else { break }
-            let field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
-            guard field != noField else { break }
+            // The suffix that followed the previous one last time, and its "=": a compare instead
+            // of finding the "=" and looking the suffix up (the same bytes name the same field).
+            let guess = tables.guesses[Int(previous)]
+            let field: UInt8, length: Int
+            if suffix & guess.mask == guess.word {
+                field = guess.field
+                length = Int(guess.length)
+            } else {
+                length = ByteWords.firstIndex(of: equals, in: suffix)
+                guard length >= 3 && length <= 6 else { break }
+                field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                guard field != noField else { break }
+                tables.guesses[Int(previous)] = SuffixGuess(suffix, length: length, field: field)
+            }
+            previous = field
             var at = index &+ codeLength &+ length &+ 2
             // The value's word, and room for a sign before it.
             guard at &+ 9 <= count else { break }
@@ -50,6 +62,29 @@ extension FastContentReader {
             }
         }
         return index
+    }
+
+    /// A guess of an item's suffix: the suffix and its "=" as a word (`ByteWords`) and the mask of
+    /// their bytes, with the suffix's field and length. The empty guess matches no word.
+    struct SuffixGuess {
+        /// One guess for each field (numeric fields, then the flag).
+        static let count = 11
+
+        var word: UInt64 = 1
+        var mask: UInt64 = 0
+        var field: UInt8 = 0
+        var length: UInt8 = 0
+
+        init() {}
+
+        /// The guess that the suffix of `length` bytes at the start of `word`, followed by its "=", comes again.
+        @inline(__always)
+        init(_ word: UInt64, length: Int, field: UInt8) {
+            mask = ByteWords.prefixMask(length &+ 1)
+            self.word = word & mask
+            self.field = field
+            self.length = UInt8(truncatingIfNeeded: length)
+        }
     }
 
     /// Reads the value at `index` of a `code-Suffix` item for `field` into the code's slot and

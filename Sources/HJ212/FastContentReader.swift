@@ -114,7 +114,10 @@ enum FastContentReader {
         var tooManyCodes = false
         return suffixTable.withUnsafeBufferPointer { suffixes in
             powersTable.withUnsafeBufferPointer { powers in
-                let tables = Tables(codes: tables, suffixes: suffixes.baseAddress!, powers: powers.baseAddress!)
+                withUnsafeTemporaryAllocation(of: SuffixGuess.self, capacity: SuffixGuess.count) { guesses in
+                let guesses = guesses.baseAddress!
+                guesses.initialize(repeating: SuffixGuess(), count: SuffixGuess.count)
+                let tables = Tables(codes: tables, suffixes: suffixes.baseAddress!, powers: powers.baseAddress!, guesses: guesses)
                 let read = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
                     withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
                         scan(p, count, limit, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
@@ -130,6 +133,7 @@ enum FastContentReader {
                 }
                 return scan(p, count, limit, kind: kind, slots: slots, values: values, capacity: maximumSlots,
                             tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, into: &content)
+                }
             }
         }
     }
@@ -139,6 +143,8 @@ enum FastContentReader {
         var codes: CodeTables
         var suffixes: UnsafePointer<UInt64>
         var powers: UnsafePointer<Double>
+        /// The scan's guesses of the suffix after each field's (`SuffixGuess`), by field.
+        var guesses: UnsafeMutablePointer<SuffixGuess>
     }
 
     private static func scan(
@@ -154,6 +160,8 @@ enum FastContentReader {
         var seen: UInt64 = 0
         // The current code and its "-" as a word and mask (codes of up to 7 bytes; mask 0 otherwise).
         var currentKey: UInt64 = 0, currentMask: UInt64 = 0, currentLength = 0
+        // The field of the last `code-Suffix` item (the flag's at first), for guessing the next suffix.
+        var lastField = flagField
         var index = 0
         while index < count {
             let keyStart = index
@@ -188,9 +196,18 @@ enum FastContentReader {
                 }
                 if codeLength > 0 {
                     let suffix = ByteWords.load(p, keyStart &+ codeLength &+ 1)
-                    let length = ByteWords.firstIndex(of: equals, in: suffix)
-                    if length >= 3 && length <= 6 {
-                        field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                    // The suffix that followed the last item's last time (`SuffixGuess`), or looked up.
+                    let guess = tables.guesses[Int(lastField)]
+                    var length: Int
+                    if suffix & guess.mask == guess.word {
+                        field = guess.field
+                        length = Int(guess.length)
+                    } else {
+                        length = ByteWords.firstIndex(of: equals, in: suffix)
+                        if length >= 3 && length <= 6 {
+                            field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                            if field != noField { tables.guesses[Int(lastField)] = SuffixGuess(suffix, length: length, field: field) }
+                        }
                     }
                     // The "=" inside the area.
                     if field != noField && keyStart &+ codeLength &+ length &+ 2 > count { field = noField }
@@ -289,8 +306,9 @@ enum FastContentReader {
             }
             // The current code's further items, while they are plain.
             if currentMask != 0 {
-                index = run(p, from: index, count: count, key: currentKey, mask: currentMask, codeLength: currentLength,
-                            slot: slots + current, values: values + current &* 10, tables: tables)
+                lastField = field
+                index = run(p, from: index, after: &lastField, count: count, key: currentKey, mask: currentMask,
+                            codeLength: currentLength, slot: slots + current, values: values + current &* 10, tables: tables)
             }
         }
         if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return false }
