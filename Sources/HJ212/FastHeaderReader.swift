@@ -67,11 +67,14 @@ enum FastHeaderReader {
             case 1:
                 if let text = InlineText(p, valueStart, length, limit: limit) { header.setQN(text) } else { header.qn = text(p, valueStart, length) }
             case 2:
-                header.st = tables.interned.string(p, valueStart, length, count: limit)
-                if length <= 8 { medium = InternTable.Medium(stWord: ByteWords.word(p, valueStart, length, count: limit)) }
+                // The value's bytes as a word once, for the intern table and the medium.
+                let word = ByteWords.word(p, valueStart, Swift.min(length, 8), count: limit)
+                header.st = tables.interned.string(word: word, p, valueStart, length)
+                if length <= 8 { medium = InternTable.Medium(stWord: word) }
             case 4:
-                header.cn = tables.interned.string(p, valueStart, length, count: limit)
-                kind = length == 4 ? DataKind(cnWord: ByteWords.word(p, valueStart, 4, count: limit)) : nil
+                let word = ByteWords.word(p, valueStart, Swift.min(length, 8), count: limit)
+                header.cn = tables.interned.string(word: word, p, valueStart, length)
+                kind = length == 4 ? DataKind(cnWord: word) : nil
             case 8:
                 if let text = InlineText(p, valueStart, length, limit: limit) { header.setPW(text) } else { header.pw = text(p, valueStart, length) }
             case 16:

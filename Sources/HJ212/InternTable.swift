@@ -176,6 +176,16 @@ final class InternTable: Sendable {
         }
     }
 
+    /// `string(_:_:_:count:)` for bytes whose first (up to) eight are given as a word.
+    @inline(__always)
+    func string(word: UInt64, _ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) -> String {
+        if length <= Self.maximumLength {
+            let index = index(word: word, length: length)
+            if index >= 0 { return strings[index] }
+        }
+        return String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
+    }
+
     /// The interned string for the bytes `start..<start + length`, or a new one when they are not
     /// in the table.
     @inline(__always)
