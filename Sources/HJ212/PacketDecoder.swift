@@ -254,7 +254,7 @@ public enum PacketDecoder {
 
     private static func readEdition(_ header: inout Header, problems: inout [Problem]) -> Edition {
         guard let flag = header.flag else {
-            if header.flagText == nil {
+            if !header.hasFlagText {
                 // Usually the frame's only problem: the array is shared, not made for each frame.
                 if problems.isEmpty {
                     problems = missingFlagOnly
@@ -278,13 +278,13 @@ public enum PacketDecoder {
     /// Takes the whole packet: passing its header while its problems are inout would copy the header.
     private static func checkRequiredFields(_ packet: inout Packet, edition: Edition) {
         func add(_ problem: Problem) { packet.problems.append(problem) }
-        if packet.header.cn == nil {
+        if !packet.header.hasCN {
             add(Problem(.missingCN, field: "CN", "no CN field: the command is unknown, so the frame cannot be handled"))
         }
         if !packet.header.hasMN {
             add(Problem(.missingMN, field: "MN", "no MN field: the device cannot be identified"))
         }
-        if packet.header.st == nil {
+        if !packet.header.hasST {
             add(Problem(.missingST, .warning, field: "ST", "no ST field (system type)"))
         }
         if !packet.header.hasQN && edition >= .hj2017 {
@@ -311,7 +311,7 @@ public enum PacketDecoder {
                 .splitFieldsInconsistent, .warning, field: "PNO",
                 "PNO \(pno) is outside 1…PNUM (\(pnum))"))
         }
-        if let rf = packet.header.rf, rf != "1" {
+        if packet.header.hasRF, let rf = packet.header.rf, rf != "1" {
             add(Problem(
                 .rfInvalid, .warning, field: "RF",
                 "RF is \"\(rf)\"; the 2025 standard only defines RF=1 (back-filled). The data was kept as live data"))
