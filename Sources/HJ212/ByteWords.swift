@@ -78,12 +78,12 @@ enum ByteWords {
     /// carry or borrow crosses a byte), so the digits after a decimal point can be found from it too.
     @inline(__always)
     static func nonDigitBytes(_ word: UInt64) -> UInt64 {
-        // A digit's high nibble is 3 and its low nibble at most 9 (adding 6 keeps it below 0x10).
-        let high = (word & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030
-        let low = ((word & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0
-        let other = high | low
-        // A byte is flagged when any of its bits is set: its low seven bits carry into the high one.
-        return (((other & ~highs) &+ ~highs) | other) & highs
+        // XOR 0x30 leaves a digit 0...9; any other byte has a high nibble, or a low nibble of 10 or
+        // more, which adding 6 carries into the high nibble (never out of the byte).
+        let x = word ^ 0x3030_3030_3030_3030
+        let high = ((x & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) | x
+        // A byte is flagged when its high nibble is not zero: 0x7F plus it reaches 0x80.
+        return (((high &>> 4) & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x7F7F_7F7F_7F7F_7F7F) & highs
     }
 
     /// The value of the first `count` (1...8) bytes of the word, all ASCII digits.

@@ -45,10 +45,10 @@ public final class CodeTables: Sendable {
     public let suffixKinds: [String: String]
     public let suffixNamesZh: [String: String]
     public let systemTypes: [String: String]
-    /// Codes, command numbers and system types as ready-made strings, for the decoder.
+    /// Codes, command numbers and system types as ready-made strings, for the decoder. Built the
+    /// same way from the same files for every instance, so its slots are the shipped table's,
+    /// which readings keep their codes by (`CodeRef`).
     let interned: InternTable
-    /// The Flag values 0...255 as ready-made strings, by value.
-    let flagTexts: [String] = (0...255).map { String($0) }
 
     /// The tables shipped with this package.
     public static let shipped = CodeTables(loading: ())

@@ -16,6 +16,7 @@ public enum DataKind: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// The kind for a CN given as its bytes in a word (`ByteWords`; "2011" is 0x3131_3032): a
     /// switch over strings would compare each.
+    @inline(__always)
     init?(cnWord: UInt64) {
         switch cnWord {
         case 0x3131_3032: self = .realtime

@@ -6,19 +6,31 @@ extension FastContentReader {
     /// value that ends inside the word it starts, followed by a separator and more items; returns
     /// where it stopped. The item it stops at is read again by the scan's general path, which
     /// takes it or gives up: this loop only takes items the general path would take the same way.
+    /// `previous` is the field of the item before `start`, and is left the field of the last item read.
     @inline(__always)
     static func run(
-        _ p: UnsafePointer<UInt8>, from start: Int, count: Int, key: UInt64, mask: UInt64, codeLength: Int,
-        slot: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, tables: Tables
+        _ p: UnsafePointer<UInt8>, from start: Int, after previous: inout UInt8, count: Int, key: UInt64, mask: UInt64,
+        codeLength: Int, slot: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, tables: Tables
     ) -> Int {
         var index = start
         while index &+ 16 <= count {
             guard ByteWords.load(p, index) & mask == key else { break }
             let suffix = ByteWords.load(p, index &+ codeLength &+ 1)
-            let length = ByteWords.firstIndex(of: equals, in: suffix)
-            guard length >= 3 && length <= 6 else { break }
-            let field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
-            guard field != noField else { break }
+            // The suffix that followed the previous one last time, and its "=": a compare instead
+            // of finding the "=" and looking the suffix up (the same bytes name the same field).
+            let guess = tables.guesses[Int(previous)]
+            let field: UInt8, length: Int
+            if suffix & guess.mask == guess.word {
+                field = guess.field
+                length = Int(guess.length)
+            } else {
+                length = ByteWords.firstIndex(of: equals, in: suffix)
+                guard length >= 3 && length <= 6 else { break }
+                field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                guard field != noField else { break }
+                tables.guesses[Int(previous)] = SuffixGuess(suffix, length: length, field: field)
+            }
+            previous = field
             var at = index &+ codeLength &+ length &+ 2
             // The value's word, and room for a sign before it.
             guard at &+ 9 <= count else { break }
@@ -50,6 +62,29 @@ extension FastContentReader {
             }
         }
         return index
+    }
+
+    /// A guess of an item's suffix: the suffix and its "=" as a word (`ByteWords`) and the mask of
+    /// their bytes, with the suffix's field and length. The empty guess matches no word.
+    struct SuffixGuess {
+        /// One guess for each field (numeric fields, then the flag).
+        static let count = 11
+
+        var word: UInt64 = 1
+        var mask: UInt64 = 0
+        var field: UInt8 = 0
+        var length: UInt8 = 0
+
+        init() {}
+
+        /// The guess that the suffix of `length` bytes at the start of `word`, followed by its "=", comes again.
+        @inline(__always)
+        init(_ word: UInt64, length: Int, field: UInt8) {
+            mask = ByteWords.prefixMask(length &+ 1)
+            self.word = word & mask
+            self.field = field
+            self.length = UInt8(truncatingIfNeeded: length)
+        }
     }
 
     /// Reads the value at `index` of a `code-Suffix` item for `field` into the code's slot and
@@ -111,11 +146,12 @@ extension FastContentReader {
         guard UInt8(truncatingIfNeeded: word &>> UInt64(truncatingIfNeeded: run &* 8)) == dot else {
             return run > 0 ? (ByteWords.digitsValue(word, run), 0, run) : nil
         }
-        // The point's flag cleared, the next flag ends the fraction; the point is squeezed out.
-        let end = (nonDigits & ~(UInt64(0x80) &<< UInt64(truncatingIfNeeded: run &* 8))).trailingZeroBitCount &>> 3
+        // The point's flag (the lowest) cleared, the next flag ends the fraction; the point is
+        // squeezed out.
+        let end = (nonDigits & (nonDigits &- 1)).trailingZeroBitCount &>> 3
         let digits = end &- 1
         guard end < 8, digits > 0 else { return nil }
-        let below = ByteWords.prefixMask(run)
+        let below = (UInt64(1) &<< UInt64(truncatingIfNeeded: run &* 8)) &- 1
         let squeezed = (word & below) | ((word &>> 8) & ~below)
         return (ByteWords.digitsValue(squeezed, digits), end &- run &- 1, end)
     }
@@ -169,12 +205,13 @@ extension FastContentReader {
     }
 
     /// Appends a reading for each slot, in order. Each reading is written straight into the
-    /// array's storage (see `Reading.init(code:rawCode:values:present:knownFlagLetter:)`); a flag
-    /// letter the standard does not define is set afterwards, in place.
+    /// array's storage (see `Reading.init(codeRef:rawCodeRef:values:present:knownFlagLetter:)`);
+    /// a flag letter the standard does not define, a code of more than 15 bytes and a code the
+    /// intern table lacks are set afterwards, in place.
     @inline(__always)
     static func appendReadings(
-        _ p: UnsafePointer<UInt8>, slots: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>, used: Int,
-        mapCodes: Bool, medium: InternTable.Medium, tables: CodeTables, to content: inout DataContent
+        _ p: UnsafePointer<UInt8>, _ count: Int, slots: UnsafeMutablePointer<Slot>, values: UnsafeMutablePointer<Double>,
+        used: Int, mapCodes: Bool, medium: InternTable.Medium, tables: CodeTables, to content: inout DataContent
     ) {
         var unknownFlags = false, unknownCodes = false
         tables.interned.withEntries { interned in
@@ -184,24 +221,25 @@ extension FastContentReader {
             // metadata up on every call.
             content.readings.append(addingCapacity: used) { span in
                 for slot in 0..<used {
-                    // Known codes come ready-made from the code tables, with their 2005 mapping.
-                    let start = slots[slot].start, length = slots[slot].length
+                    // Known codes are slots of the code tables, with their 2005 mapping.
                     let known = slots[slot].known
-                    let rawCode: String, code: String
+                    let rawCode: CodeRef, code: CodeRef
                     if known >= 0 {
-                        rawCode = interned.string(at: known)
-                        code = mapCodes ? interned.current2005(at: known, medium: medium) ?? rawCode : rawCode
+                        rawCode = CodeRef(slot: known)
+                        let current = mapCodes ? interned.current2005Slot(at: known, medium: medium) : -1
+                        code = current >= 0 ? CodeRef(slot: current) : rawCode
+                        unknownCodes = unknownCodes || current < -1
                     } else {
-                        // Mapped afterwards, in place (so that the code tables are not kept for this loop).
-                        rawCode = String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
+                        let length = slots[slot].length
+                        rawCode = length <= 15 ? CodeRef(p, slots[slot].start, length, count: count) : .inExtras
                         code = rawCode
-                        unknownCodes = true
+                        unknownCodes = unknownCodes || mapCodes || length > 15
                     }
                     let letter = slots[slot].flag
                     let knownLetter = letter == 0 || DataFlag.isKnown(letter: letter)
                     unknownFlags = unknownFlags || !knownLetter
                     span.append(Reading(
-                        code: code, rawCode: rawCode, values: values + slot * 10, present: slots[slot].present,
+                        codeRef: code, rawCodeRef: rawCode, values: values + slot * 10, present: slots[slot].present,
                         knownFlagLetter: knownLetter ? letter : 0))
                 }
             }
@@ -211,9 +249,20 @@ extension FastContentReader {
                 content.readings[slot].setFlag(letter: slots[slot].flag)
             }
         }
-        if unknownCodes && mapCodes {
-            for slot in 0..<used where slots[slot].known < 0 {
-                if let code = tables.currentCode(for: content.readings[slot].rawCode, medium: medium.name) {
+        if unknownCodes {
+            for slot in 0..<used {
+                let known = slots[slot].known
+                if known < 0 && slots[slot].length > 15 {
+                    let rawCode = String(decoding: UnsafeRawBufferPointer(start: p + slots[slot].start, count: slots[slot].length), as: UTF8.self)
+                    content.readings[slot].rawCode = rawCode
+                    content.readings[slot].code = rawCode
+                }
+                guard mapCodes else { continue }
+                if known >= 0 {
+                    if let code = tables.interned.current2005(at: known, medium: medium), content.readings[slot].code != code {
+                        content.readings[slot].code = code
+                    }
+                } else if let code = tables.currentCode(for: content.readings[slot].rawCode, medium: medium.name) {
                     content.readings[slot].code = code
                 }
             }

@@ -97,23 +97,30 @@ enum FastContentReader {
     /// `read`, into a content in place (the decoder's, inside its packet), which must start empty
     /// and is left untouched when the reader gives up (false): a content built aside and returned
     /// would be copied on the way.
+    /// `readable` is how many bytes from the area's start may be loaded (the frame goes on after
+    /// its data area: `&&` and the CRC), at least the area's: the reader reads a last item from
+    /// whole words then too.
     static func read(
-        _ bytes: UnsafeRawBufferPointer, kind: DataKind?, medium: InternTable.Medium, edition: Edition, tables: CodeTables,
-        into content: inout DataContent
+        _ bytes: UnsafeRawBufferPointer, readable: Int? = nil, kind: DataKind?, medium: InternTable.Medium, edition: Edition,
+        tables: CodeTables, into content: inout DataContent
     ) -> Bool {
         let count = bytes.count
         guard count > 0, let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             content.kind = kind
             return true
         }
+        let limit = Swift.max(count, readable ?? count)
         let mapCodes = edition == .hj2005
         var tooManyCodes = false
         return suffixTable.withUnsafeBufferPointer { suffixes in
             powersTable.withUnsafeBufferPointer { powers in
-                let tables = Tables(codes: tables, suffixes: suffixes.baseAddress!, powers: powers.baseAddress!)
+                withUnsafeTemporaryAllocation(of: SuffixGuess.self, capacity: SuffixGuess.count) { guesses in
+                let guesses = guesses.baseAddress!
+                guesses.initialize(repeating: SuffixGuess(), count: SuffixGuess.count)
+                let tables = Tables(codes: tables, suffixes: suffixes.baseAddress!, powers: powers.baseAddress!, guesses: guesses)
                 let read = withUnsafeTemporaryAllocation(of: Slot.self, capacity: stackSlots) { slots in
                     withUnsafeTemporaryAllocation(of: Double.self, capacity: stackSlots * 10) { values in
-                        scan(p, count, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
+                        scan(p, count, limit, kind: kind, slots: slots.baseAddress!, values: values.baseAddress!, capacity: stackSlots,
                              tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, into: &content)
                     }
                 }
@@ -124,8 +131,9 @@ enum FastContentReader {
                     slots.deallocate()
                     values.deallocate()
                 }
-                return scan(p, count, kind: kind, slots: slots, values: values, capacity: maximumSlots,
+                return scan(p, count, limit, kind: kind, slots: slots, values: values, capacity: maximumSlots,
                             tooManyCodes: &tooManyCodes, mapCodes: mapCodes, medium: medium, tables: tables, into: &content)
+                }
             }
         }
     }
@@ -135,10 +143,12 @@ enum FastContentReader {
         var codes: CodeTables
         var suffixes: UnsafePointer<UInt64>
         var powers: UnsafePointer<Double>
+        /// The scan's guesses of the suffix after each field's (`SuffixGuess`), by field.
+        var guesses: UnsafeMutablePointer<SuffixGuess>
     }
 
     private static func scan(
-        _ p: UnsafePointer<UInt8>, _ count: Int, kind: DataKind?, slots: UnsafeMutablePointer<Slot>,
+        _ p: UnsafePointer<UInt8>, _ count: Int, _ limit: Int, kind: DataKind?, slots: UnsafeMutablePointer<Slot>,
         values: UnsafeMutablePointer<Double>, capacity: Int, tooManyCodes: inout Bool, mapCodes: Bool,
         medium: InternTable.Medium, tables: Tables, into content: inout DataContent
     ) -> Bool {
@@ -150,14 +160,33 @@ enum FastContentReader {
         var seen: UInt64 = 0
         // The current code and its "-" as a word and mask (codes of up to 7 bytes; mask 0 otherwise).
         var currentKey: UInt64 = 0, currentMask: UInt64 = 0, currentLength = 0
+        // The field of the last `code-Suffix` item (the flag's at first), for guessing the next suffix.
+        var lastField = flagField
         var index = 0
         while index < count {
             let keyStart = index
             var field = noField
             // The usual key, read from two words: a code of up to 7 plain bytes and its "-" (the
-            // current code, or a new one), then a known suffix and its "=".
-            if keyStart &+ 16 <= count {
+            // current code, or a new one), then a known suffix and its "=" (inside the area: the
+            // words may reach past it, into the bytes after the data area).
+            if keyStart &+ 16 <= limit {
                 let head = ByteWords.load(p, keyStart)
+                if head == dataTimeKey, dataTimeText == nil,
+                   let end = dataTimeEnd(p, keyStart &+ 9, count: count, limit: limit) {
+                    // DataTime, as the general path below reads it: 14 or 17 digits, then a separator.
+                    let value = UnsafeRawBufferPointer(start: p + keyStart + 9, count: end - keyStart - 9)
+                    guard let time = LocalDateTime(hj212Bytes: value) else { return false }
+                    dataTimeText = InlineText(p, keyStart + 9, value.count, limit: limit)
+                    dataTime = time
+                    current = -1
+                    currentMask = 0
+                    index = end
+                    if index < count {
+                        index += 1
+                        guard index < count else { return false } // a trailing separator: let the general reader note it
+                    }
+                    continue
+                }
                 var codeLength = currentLength
                 var isNew = false
                 if currentMask == 0 || head & currentMask != currentKey {
@@ -167,10 +196,21 @@ enum FastContentReader {
                 }
                 if codeLength > 0 {
                     let suffix = ByteWords.load(p, keyStart &+ codeLength &+ 1)
-                    let length = ByteWords.firstIndex(of: equals, in: suffix)
-                    if length >= 3 && length <= 6 {
-                        field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                    // The suffix that followed the last item's last time (`SuffixGuess`), or looked up.
+                    let guess = tables.guesses[Int(lastField)]
+                    var length: Int
+                    if suffix & guess.mask == guess.word {
+                        field = guess.field
+                        length = Int(guess.length)
+                    } else {
+                        length = ByteWords.firstIndex(of: equals, in: suffix)
+                        if length >= 3 && length <= 6 {
+                            field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                            if field != noField { tables.guesses[Int(lastField)] = SuffixGuess(suffix, length: length, field: field) }
+                        }
                     }
+                    // The "=" inside the area.
+                    if field != noField && keyStart &+ codeLength &+ length &+ 2 > count { field = noField }
                     if field != noField {
                         index = keyStart &+ codeLength &+ length &+ 2
                         if isNew {
@@ -266,12 +306,13 @@ enum FastContentReader {
             }
             // The current code's further items, while they are plain.
             if currentMask != 0 {
-                index = run(p, from: index, count: count, key: currentKey, mask: currentMask, codeLength: currentLength,
-                            slot: slots + current, values: values + current &* 10, tables: tables)
+                lastField = field
+                index = run(p, from: index, after: &lastField, count: count, key: currentKey, mask: currentMask,
+                            codeLength: currentLength, slot: slots + current, values: values + current &* 10, tables: tables)
             }
         }
         if dataTimeText == nil, used > 0, kind?.isMeasurement == true { return false }
-        appendReadings(p, slots: slots, values: values, used: used, mapCodes: mapCodes, medium: medium, tables: tables.codes, to: &content)
+        appendReadings(p, count, slots: slots, values: values, used: used, mapCodes: mapCodes, medium: medium, tables: tables.codes, to: &content)
         content.kind = kind
         content.dataTime = dataTime
         // The content's fields start empty: an empty array assigned would be retained and released.
@@ -282,5 +323,22 @@ enum FastContentReader {
 
     /// "DataTime" as a word (`ByteWords`).
     private static let dataTimeKey: UInt64 = 0x656D_6954_6174_6144
+
+    /// Where a DataTime value at `start` ends, when it is 14 or 17 digits followed by a separator
+    /// or the end of the area and the key before it is `DataTime=`; nil otherwise (the general path
+    /// reads it then).
+    @inline(__always)
+    private static func dataTimeEnd(_ p: UnsafePointer<UInt8>, _ start: Int, count: Int, limit: Int) -> Int? {
+        guard p[start &- 1] == equals, start &+ 24 <= limit else { return nil }
+        let first = ByteWords.nonDigitBytes(ByteWords.load(p, start))
+        guard first == 0 else { return nil }
+        let second = ByteWords.nonDigitBytes(ByteWords.load(p, start &+ 8))
+        let third = ByteWords.nonDigitBytes(ByteWords.load(p, start &+ 16))
+        let digits = second != 0 ? 8 &+ second.trailingZeroBitCount &>> 3 : 16 &+ third.trailingZeroBitCount &>> 3
+        guard digits == 14 || digits == 17 else { return nil }
+        let end = start &+ digits
+        guard end == count || (end < count && (p[end] == semicolon || p[end] == comma)) else { return nil }
+        return end
+    }
 
 }

@@ -67,11 +67,22 @@ enum FastHeaderReader {
             case 1:
                 if let text = InlineText(p, valueStart, length, limit: limit) { header.setQN(text) } else { header.qn = text(p, valueStart, length) }
             case 2:
-                header.st = tables.interned.string(p, valueStart, length, count: limit)
-                if length <= 8 { medium = InternTable.Medium(stWord: ByteWords.word(p, valueStart, length, count: limit)) }
+                // The value's bytes as a word once, for the intern table and the medium.
+                let word = ByteWords.word(p, valueStart, Swift.min(length, 8), count: limit)
+                if let ref = ref(p, valueStart, length, word: word, limit: limit, tables: tables) {
+                    header.setST(ref)
+                } else {
+                    header.st = text(p, valueStart, length)
+                }
+                if length <= 8 { medium = InternTable.Medium(stWord: word) }
             case 4:
-                header.cn = tables.interned.string(p, valueStart, length, count: limit)
-                kind = length == 4 ? DataKind(cnWord: ByteWords.word(p, valueStart, 4, count: limit)) : nil
+                let word = ByteWords.word(p, valueStart, Swift.min(length, 8), count: limit)
+                if let ref = ref(p, valueStart, length, word: word, limit: limit, tables: tables) {
+                    header.setCN(ref)
+                } else {
+                    header.cn = text(p, valueStart, length)
+                }
+                kind = length == 4 ? DataKind(cnWord: word) : nil
             case 8:
                 if let text = InlineText(p, valueStart, length, limit: limit) { header.setPW(text) } else { header.pw = text(p, valueStart, length) }
             case 16:
@@ -79,16 +90,16 @@ enum FastHeaderReader {
             case 32:
                 guard let number = digits(p, valueStart, length, maximum: 3), number <= 255 else { return nil }
                 header.flag = PacketFlag(rawValue: UInt8(number))
-                // The usual text is the number written plainly: ready-made by value.
-                let plain = length == (number < 10 ? 1 : number < 100 ? 2 : 3)
-                header.flagText = plain ? tables.flagTexts[number] : text(p, valueStart, length)
+                // The text as sent: one to three digits.
+                header.setFlagText(ref(p, valueStart, length, word: ByteWords.word(p, valueStart, length, count: limit), limit: limit,
+                                       tables: tables)!)
             case 64:
                 guard let number = digits(p, valueStart, length, maximum: 4) else { return nil }
                 header.pnum = number
             case 128:
                 guard let number = digits(p, valueStart, length, maximum: 4) else { return nil }
                 header.pno = number
-            default: header.rf = tables.interned.string(p, valueStart, length, count: limit)
+            default: header.rf = text(p, valueStart, length)
             }
             index = valueEnd + 1
         }
@@ -108,6 +119,17 @@ enum FastHeaderReader {
         }
         while index < end && p[index] != UInt8(ascii: ";") && p[index] != UInt8(ascii: ",") { index += 1 }
         return Swift.min(index, end)
+    }
+
+    /// A value of up to 15 bytes as a reference (`CodeRef`): its slot in the intern table when
+    /// the table holds it (`word` is its first bytes), else its bytes; nil for a longer value.
+    @inline(__always)
+    private static func ref(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int, word: UInt64, limit: Int, tables: CodeTables) -> CodeRef? {
+        if length <= InternTable.maximumLength {
+            let slot = tables.interned.index(word: word, length: length)
+            if slot >= 0 { return CodeRef(slot: slot) }
+        }
+        return length <= 15 ? CodeRef(p, start, length, count: limit) : nil
     }
 
     @inline(__always)

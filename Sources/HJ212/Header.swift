@@ -1,17 +1,18 @@
 /// The header fields of a data segment, read by name in whatever order they came.
 public struct Header: Sendable, Hashable {
-    // Stored without optionals: the compiler copies a struct with optional fields once more
-    // whenever it builds or returns one, and the decoder makes a header for every frame. Each
-    // field keeps its value (empty or zero when absent) and a bit in `present`.
-    private var qnValue = "", stValue = "", cnValue = "", pwValue = "", mnValue = "", flagTextValue = "", rfValue = ""
+    // No field is a string, so that a header holds two references (its rare long values and its
+    // unknown fields) and making and destroying one costs no string retains and releases: QN, PW
+    // and MN keep their bytes (`InlineText`, up to 32), ST, CN, the Flag's text and RF a slot of
+    // the intern table or their bytes (`CodeRef`, up to 15), each made a string on access. A
+    // longer value is kept as a string in `longValues`, with its bit in `long`. Each field has a
+    // bit in `present`; an absent field's storage is not looked at.
+    private var qnText = InlineText(), pwText = InlineText(), mnText = InlineText()
+    private var stRef = CodeRef.inExtras, cnRef = CodeRef.inExtras, flagTextRef = CodeRef.inExtras, rfRef = CodeRef.inExtras
     private var pnumValue = 0, pnoValue = 0
     private var flagValue: UInt8 = 0
     private var present: UInt16 = 0
-    /// QN, PW and MN as read from a frame: their bytes, made into strings on access
-    /// (`InlineText`). A bit in `inline` says the field's value is there rather than in
-    /// `qnValue`/`pwValue`/`mnValue`.
-    private var qnInline = InlineText(), pwInline = InlineText(), mnInline = InlineText()
-    private var inline: UInt16 = 0
+    private var long: UInt16 = 0
+    private var longValues: [HeaderLongValues] = []
 
     /// Header fields this software does not know, kept in frame order.
     public var otherFields: [CPItem]
@@ -43,41 +44,89 @@ public struct Header: Sendable, Hashable {
         }
     }
 
+    /// A field kept as bytes: its string, nil when absent.
+    @inline(__always)
+    private func text(_ bit: UInt16, _ text: InlineText) -> String? {
+        present & bit == 0 ? nil : long & bit == 0 ? text.string : longValues.first?[bit]
+    }
+
+    /// A field kept as a code reference: its string, nil when absent.
+    @inline(__always)
+    private func text(_ bit: UInt16, _ ref: CodeRef) -> String? {
+        present & bit == 0 ? nil : long & bit == 0 ? ref.string : longValues.first?[bit]
+    }
+
+    /// A value for a field kept as bytes: its bytes, or the value itself when it is long.
+    private static func inline(_ value: String?) -> (InlineText, long: String?) {
+        guard let value else { return (InlineText(), nil) }
+        if let text = InlineText(value) { return (text, nil) }
+        return (InlineText(), value)
+    }
+
+    /// A value for a field kept as a code reference: its reference, or the value itself when it is long.
+    private static func reference(_ value: String?) -> (CodeRef, long: String?) {
+        guard let value else { return (.inExtras, nil) }
+        if let ref = CodeRef(value) { return (ref, nil) }
+        return (.inExtras, value)
+    }
+
+    /// Marks a field set (or absent) and keeps or forgets its long value.
+    private mutating func finish(_ bit: UInt16, isSet: Bool, long value: String?) {
+        setLong(bit, value)
+        if isSet { present |= bit } else { present &= ~bit }
+    }
+
+    /// Keeps a field's long value, or forgets it (nil).
+    private mutating func setLong(_ bit: UInt16, _ value: String?) {
+        guard value != nil || long & bit != 0 else { return }
+        if longValues.isEmpty { longValues.append(HeaderLongValues()) }
+        longValues[0][bit] = value
+        if value != nil { long |= bit } else { long &= ~bit }
+    }
+
     /// Request number, `YYYYMMDDhhmmsszzz`. Often absent from 2005-style uploads.
     public var qn: String? {
-        get { inline & Field.qn != 0 ? qnInline.string : get(Field.qn, qnValue) }
+        get { text(Field.qn, qnText) }
         set {
-            inline &= ~Field.qn
-            qnInline = InlineText()
-            Self.set(Field.qn, newValue, "", &qnValue, &present)
+            let value = Self.inline(newValue)
+            qnText = value.0
+            finish(Field.qn, isSet: newValue != nil, long: value.long)
         }
     }
     /// System type, e.g. 31 (air source), 32 (water source), 91 (interaction).
     public var st: String? {
-        get { get(Field.st, stValue) }
-        set { Self.set(Field.st, newValue, "", &stValue, &present) }
+        get { text(Field.st, stRef) }
+        set {
+            let value = Self.reference(newValue)
+            stRef = value.0
+            finish(Field.st, isSet: newValue != nil, long: value.long)
+        }
     }
     /// Command number.
     public var cn: String? {
-        get { get(Field.cn, cnValue) }
-        set { Self.set(Field.cn, newValue, "", &cnValue, &present) }
+        get { text(Field.cn, cnRef) }
+        set {
+            let value = Self.reference(newValue)
+            cnRef = value.0
+            finish(Field.cn, isSet: newValue != nil, long: value.long)
+        }
     }
     /// Access password. Never log it.
     public var pw: String? {
-        get { inline & Field.pw != 0 ? pwInline.string : get(Field.pw, pwValue) }
+        get { text(Field.pw, pwText) }
         set {
-            inline &= ~Field.pw
-            pwInline = InlineText()
-            Self.set(Field.pw, newValue, "", &pwValue, &present)
+            let value = Self.inline(newValue)
+            pwText = value.0
+            finish(Field.pw, isSet: newValue != nil, long: value.long)
         }
     }
     /// Device identity.
     public var mn: String? {
-        get { inline & Field.mn != 0 ? mnInline.string : get(Field.mn, mnValue) }
+        get { text(Field.mn, mnText) }
         set {
-            inline &= ~Field.mn
-            mnInline = InlineText()
-            Self.set(Field.mn, newValue, "", &mnValue, &present)
+            let value = Self.inline(newValue)
+            mnText = value.0
+            finish(Field.mn, isSet: newValue != nil, long: value.long)
         }
     }
 
@@ -85,33 +134,59 @@ public struct Header: Sendable, Hashable {
     var hasQN: Bool { present & Field.qn != 0 }
     /// Whether MN is present, without making its string.
     var hasMN: Bool { present & Field.mn != 0 }
+    /// Whether ST is present, without making its string.
+    var hasST: Bool { present & Field.st != 0 }
+    /// Whether CN is present, without making its string.
+    var hasCN: Bool { present & Field.cn != 0 }
+    /// Whether the Flag's text is present, without making its string.
+    var hasFlagText: Bool { present & Field.flagText != 0 }
+    /// Whether RF is present, without making its string.
+    var hasRF: Bool { present & Field.rf != 0 }
+
+    // The reader's setters: the header's field starts absent (no long value to forget).
 
     /// Sets QN from a frame's bytes, kept until the string is asked for.
     @inline(__always)
     mutating func setQN(_ text: InlineText) {
-        if !qnValue.isEmpty { qnValue = "" }
+        qnText = text
         present |= Field.qn
-        qnInline = text
-        inline |= Field.qn
     }
 
     /// Sets PW from a frame's bytes, kept until the string is asked for.
     @inline(__always)
     mutating func setPW(_ text: InlineText) {
-        if !pwValue.isEmpty { pwValue = "" }
+        pwText = text
         present |= Field.pw
-        pwInline = text
-        inline |= Field.pw
     }
 
     /// Sets MN from a frame's bytes, kept until the string is asked for.
     @inline(__always)
     mutating func setMN(_ text: InlineText) {
-        if !mnValue.isEmpty { mnValue = "" }
+        mnText = text
         present |= Field.mn
-        mnInline = text
-        inline |= Field.mn
     }
+
+    /// Sets ST from a code reference (`CodeRef`) to its value.
+    @inline(__always)
+    mutating func setST(_ ref: CodeRef) {
+        stRef = ref
+        present |= Field.st
+    }
+
+    /// Sets CN from a code reference (`CodeRef`) to its value.
+    @inline(__always)
+    mutating func setCN(_ ref: CodeRef) {
+        cnRef = ref
+        present |= Field.cn
+    }
+
+    /// Sets the Flag's text from a code reference (`CodeRef`) to it.
+    @inline(__always)
+    mutating func setFlagText(_ ref: CodeRef) {
+        flagTextRef = ref
+        present |= Field.flagText
+    }
+
     /// The Flag field as sent, when it was a number.
     public var flag: PacketFlag? {
         get { present & Field.flag != 0 ? PacketFlag(rawValue: flagValue) : nil }
@@ -119,8 +194,12 @@ public struct Header: Sendable, Hashable {
     }
     /// The Flag field's text as sent (it may be absent or not a number).
     public var flagText: String? {
-        get { get(Field.flagText, flagTextValue) }
-        set { Self.set(Field.flagText, newValue, "", &flagTextValue, &present) }
+        get { text(Field.flagText, flagTextRef) }
+        set {
+            let value = Self.reference(newValue)
+            flagTextRef = value.0
+            finish(Field.flagText, isSet: newValue != nil, long: value.long)
+        }
     }
     /// Total pieces of a split packet.
     public var pnum: Int? {
@@ -134,51 +213,63 @@ public struct Header: Sendable, Hashable {
     }
     /// 2025 back-fill marker as sent (`RF=1` on back-filled packets).
     public var rf: String? {
-        get { get(Field.rf, rfValue) }
-        set { Self.set(Field.rf, newValue, "", &rfValue, &present) }
+        get { text(Field.rf, rfRef) }
+        set {
+            let value = Self.reference(newValue)
+            rfRef = value.0
+            finish(Field.rf, isSet: newValue != nil, long: value.long)
+        }
     }
 
     public init(
         qn: String? = nil, st: String? = nil, cn: String? = nil, pw: String? = nil, mn: String? = nil,
         flag: PacketFlag? = nil, pnum: Int? = nil, pno: Int? = nil, rf: String? = nil, otherFields: [CPItem] = []
     ) {
+        // Only the fields given: the others are absent already (and a header is made for every frame).
         self.otherFields = otherFields
-        self.qn = qn
-        self.st = st
-        self.cn = cn
-        self.pw = pw
-        self.mn = mn
-        self.flag = flag
-        self.pnum = pnum
-        self.pno = pno
-        self.rf = rf
+        if let qn { self.qn = qn }
+        if let st { self.st = st }
+        if let cn { self.cn = cn }
+        if let pw { self.pw = pw }
+        if let mn { self.mn = mn }
+        if let flag { self.flag = flag }
+        if let pnum { self.pnum = pnum }
+        if let pno { self.pno = pno }
+        if let rf { self.rf = rf }
     }
 
     /// Whether the packet marks itself as back-filled (2025 `RF=1`).
-    public var isBackfill: Bool { present & Field.rf != 0 && rfValue == "1" }
+    public var isBackfill: Bool { hasRF && rf == "1" }
 
-    // An absent field always holds its empty value, so comparing the stored values compares the
-    // fields; QN, PW and MN are compared as strings, wherever they are kept.
+    // Fields compare as the strings they are, wherever they are kept; an absent field as nil.
     public static func == (lhs: Header, rhs: Header) -> Bool {
-        lhs.present == rhs.present && lhs.qn == rhs.qn && lhs.stValue == rhs.stValue
-            && lhs.cnValue == rhs.cnValue && lhs.pw == rhs.pw && lhs.mn == rhs.mn
-            && lhs.flagValue == rhs.flagValue && lhs.flagTextValue == rhs.flagTextValue
-            && lhs.pnumValue == rhs.pnumValue && lhs.pnoValue == rhs.pnoValue && lhs.rfValue == rhs.rfValue
-            && lhs.otherFields == rhs.otherFields
+        lhs.present == rhs.present && lhs.qn == rhs.qn && lhs.st == rhs.st && lhs.cn == rhs.cn && lhs.pw == rhs.pw
+            && lhs.mn == rhs.mn && lhs.flag == rhs.flag && lhs.flagText == rhs.flagText && lhs.pnum == rhs.pnum
+            && lhs.pno == rhs.pno && lhs.rf == rhs.rf && lhs.otherFields == rhs.otherFields
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(present)
         hasher.combine(qn)
-        hasher.combine(stValue)
-        hasher.combine(cnValue)
+        hasher.combine(st)
+        hasher.combine(cn)
         hasher.combine(pw)
         hasher.combine(mn)
-        hasher.combine(flagValue)
-        hasher.combine(flagTextValue)
-        hasher.combine(pnumValue)
-        hasher.combine(pnoValue)
-        hasher.combine(rfValue)
+        hasher.combine(flag?.rawValue)
+        hasher.combine(flagText)
+        hasher.combine(pnum)
+        hasher.combine(pno)
+        hasher.combine(rf)
         hasher.combine(otherFields)
+    }
+}
+
+/// A header's values too long to keep inline (`Header`), by field bit.
+struct HeaderLongValues: Sendable, Hashable {
+    private var values: [UInt16: String] = [:]
+
+    subscript(bit: UInt16) -> String? {
+        get { values[bit] }
+        set { values[bit] = newValue }
     }
 }

@@ -32,6 +32,17 @@ struct InlineText: Sendable {
         self.init(p, start, length, limit: start + length)
     }
 
+    /// A string's bytes, or nil when it has more than 32.
+    init?(_ string: String) {
+        var string = string
+        guard let text = string.withUTF8({ bytes -> InlineText? in
+            guard bytes.count <= Self.capacity else { return nil }
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return InlineText() }
+            return InlineText(base, 0, bytes.count)
+        }) else { return nil }
+        self = text
+    }
+
     /// The mask of the word at byte `offset` that keeps the first `length` bytes of the text.
     @inline(__always)
     private static func mask(_ length: Int, _ offset: Int) -> UInt64 {

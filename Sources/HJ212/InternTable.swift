@@ -55,12 +55,20 @@ final class InternTable: Sendable {
     /// For 2005 codes: the current code, and the medium that code belongs to.
     private let current2005s: [String?]
     private let media2005: [Medium]
+    /// For 2005 codes: the slot of the current code; -1 for none, -2 for one the table lacks.
+    private let current2005Slots: [Int32]
     private let shift: UInt64
+
+    /// The shipped code tables' intern table, whose slots readings keep their codes by (`CodeRef`).
+    static var shipped: InternTable { CodeTables.shipped.interned }
 
     init(strings: some Sequence<String>, codes2005: [String: (code: String, medium: String)] = [:]) {
         var unique: [String] = []
         var seen: Set<String> = []
-        for string in strings where !seen.contains(string) && string.utf8.count <= Self.maximumLength {
+        // ASCII strings only: a reading's `CodeRef` compares interned codes by slot, which is right
+        // for ASCII (no other bytes are equal to them as strings).
+        for string in strings where !seen.contains(string) && string.utf8.count <= Self.maximumLength
+            && string.utf8.allSatisfy({ $0 < 0x80 }) {
             seen.insert(string)
             unique.append(string)
         }
@@ -83,6 +91,15 @@ final class InternTable: Sendable {
             current2005s[slot] = codes2005[string]?.code
             media2005[slot] = Medium(codes2005[string]?.medium)
         }
+        // The slot of each 2005 code's current code, where the table holds it.
+        var current2005Slots = [Int32](repeating: -1, count: size)
+        for slot in 0..<size {
+            guard let current = current2005s[slot] else { continue }
+            let length = current.utf8.count
+            let index = length <= Self.maximumLength ? Self.index(Self.word(current), length, words: words, lengths: lengths, shift: shift) : -1
+            current2005Slots[slot] = index >= 0 ? Int32(index) : -2
+        }
+        self.current2005Slots = current2005Slots
         self.words = words
         self.lengths = lengths
         self.strings = interned
@@ -96,7 +113,12 @@ final class InternTable: Sendable {
     @inline(__always)
     func index(word: UInt64, length: Int) -> Int {
         guard length <= Self.maximumLength else { return -1 }
-        return words.withUnsafeBufferPointer { words in
+        return Self.index(word, length, words: words, lengths: lengths, shift: shift)
+    }
+
+    @inline(__always)
+    private static func index(_ word: UInt64, _ length: Int, words: [UInt64], lengths: [UInt8], shift: UInt64) -> Int {
+        words.withUnsafeBufferPointer { words in
             lengths.withUnsafeBufferPointer { lengths in
                 var slot = Self.hash(word, length, shift: shift)
                 while true {
@@ -107,6 +129,13 @@ final class InternTable: Sendable {
                 }
             }
         }
+    }
+
+    /// The slot of a string, or -1.
+    func index(of string: String) -> Int {
+        let length = string.utf8.count
+        guard length <= Self.maximumLength else { return -1 }
+        return index(word: Self.word(string), length: length)
     }
 
     /// The string in a slot.
@@ -124,32 +153,37 @@ final class InternTable: Sendable {
     /// The strings and the 2005 map by slot, as a reader that takes many of them in a row uses
     /// them: read through the table's arrays, each array is loaded again after every retain.
     struct Entries {
-        var strings: UnsafeBufferPointer<String>
-        var current2005s: UnsafeBufferPointer<String?>
+        var current2005Slots: UnsafeBufferPointer<Int32>
         var media2005: UnsafeBufferPointer<Medium>
 
-        /// The string in a slot.
+        /// The slot of the current code for the slot's 2005 code, when the map has one for the
+        /// medium (a frame of unknown medium takes any); -1 when it has none, -2 when the table
+        /// lacks it (`InternTable.current2005(at:medium:)` gives it then).
         @inline(__always)
-        func string(at index: Int) -> String { strings[index] }
-
-        /// `InternTable.current2005(at:medium:)`.
-        @inline(__always)
-        func current2005(at index: Int, medium: Medium) -> String? {
-            guard medium == .unknown || media2005[index] == medium else { return nil }
-            return current2005s[index]
+        func current2005Slot(at index: Int, medium: Medium) -> Int {
+            guard medium == .unknown || media2005[index] == medium else { return -1 }
+            return Int(current2005Slots[index])
         }
     }
 
     /// Calls `body` with the table's entries.
     @inline(__always)
     func withEntries<R>(_ body: (Entries) -> R) -> R {
-        strings.withUnsafeBufferPointer { strings in
-            current2005s.withUnsafeBufferPointer { current2005s in
-                media2005.withUnsafeBufferPointer { media in
-                    body(Entries(strings: strings, current2005s: current2005s, media2005: media))
-                }
+        current2005Slots.withUnsafeBufferPointer { slots in
+            media2005.withUnsafeBufferPointer { media in
+                body(Entries(current2005Slots: slots, media2005: media))
             }
         }
+    }
+
+    /// `string(_:_:_:count:)` for bytes whose first (up to) eight are given as a word.
+    @inline(__always)
+    func string(word: UInt64, _ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) -> String {
+        if length <= Self.maximumLength {
+            let index = index(word: word, length: length)
+            if index >= 0 { return strings[index] }
+        }
+        return String(decoding: UnsafeRawBufferPointer(start: p + start, count: length), as: UTF8.self)
     }
 
     /// The interned string for the bytes `start..<start + length`, or a new one when they are not

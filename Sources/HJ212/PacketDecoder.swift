@@ -101,8 +101,8 @@ public enum PacketDecoder {
         }
         if !storage.withUnsafeBytes({ raw in
             FastContentReader.read(
-                UnsafeRawBufferPointer(rebasing: raw[areaRange]), kind: kind, medium: medium, edition: edition, tables: options.tables,
-                into: &packet.content)
+                UnsafeRawBufferPointer(rebasing: raw[areaRange]), readable: raw.count - areaRange.lowerBound, kind: kind,
+                medium: medium, edition: edition, tables: options.tables, into: &packet.content)
         }) {
             packet.content = storage.withUnsafeBytes { raw in
                 ContentReader.read(
@@ -254,10 +254,13 @@ public enum PacketDecoder {
 
     private static func readEdition(_ header: inout Header, problems: inout [Problem]) -> Edition {
         guard let flag = header.flag else {
-            if header.flagText == nil {
-                problems.append(Problem(
-                    .missingFlag, .warning, field: "Flag",
-                    "no Flag field: the frame was read as HJ/T 212-2005, and no answer is expected"))
+            if !header.hasFlagText {
+                // Usually the frame's only problem: the array is shared, not made for each frame.
+                if problems.isEmpty {
+                    problems = missingFlagOnly
+                } else {
+                    problems.append(missingFlag)
+                }
             }
             return .hj2005
         }
@@ -268,16 +271,20 @@ public enum PacketDecoder {
         return .hj2025
     }
 
+    private static let missingFlag = Problem(
+        .missingFlag, .warning, field: "Flag", "no Flag field: the frame was read as HJ/T 212-2005, and no answer is expected")
+    private static let missingFlagOnly = [missingFlag]
+
     /// Takes the whole packet: passing its header while its problems are inout would copy the header.
     private static func checkRequiredFields(_ packet: inout Packet, edition: Edition) {
         func add(_ problem: Problem) { packet.problems.append(problem) }
-        if packet.header.cn == nil {
+        if !packet.header.hasCN {
             add(Problem(.missingCN, field: "CN", "no CN field: the command is unknown, so the frame cannot be handled"))
         }
         if !packet.header.hasMN {
             add(Problem(.missingMN, field: "MN", "no MN field: the device cannot be identified"))
         }
-        if packet.header.st == nil {
+        if !packet.header.hasST {
             add(Problem(.missingST, .warning, field: "ST", "no ST field (system type)"))
         }
         if !packet.header.hasQN && edition >= .hj2017 {
@@ -304,7 +311,7 @@ public enum PacketDecoder {
                 .splitFieldsInconsistent, .warning, field: "PNO",
                 "PNO \(pno) is outside 1…PNUM (\(pnum))"))
         }
-        if let rf = packet.header.rf, rf != "1" {
+        if packet.header.hasRF, let rf = packet.header.rf, rf != "1" {
             add(Problem(
                 .rfInvalid, .warning, field: "RF",
                 "RF is \"\(rf)\"; the 2025 standard only defines RF=1 (back-filled). The data was kept as live data"))

@@ -2,13 +2,40 @@
 /// shares a code, gathered into one place.
 public struct Reading: Sendable, Hashable {
     /// The code in current (2017/2025) form; 2005 codes are mapped.
-    public var code: String
+    public var code: String {
+        get { codeRef.isInExtras ? extras.first?.code ?? "" : codeRef.string }
+        set {
+            if let ref = CodeRef(newValue) {
+                codeRef = ref
+                if extras.first?.code != nil { extras[0].code = nil }
+            } else {
+                codeRef = .inExtras
+                updateExtras { $0.code = newValue }
+            }
+        }
+    }
     /// The code exactly as sent.
-    public var rawCode: String
+    public var rawCode: String {
+        get { rawCodeRef.isInExtras ? extras.first?.rawCode ?? "" : rawCodeRef.string }
+        set {
+            if let ref = CodeRef(newValue) {
+                rawCodeRef = ref
+                if extras.first?.rawCode != nil { extras[0].rawCode = nil }
+            } else {
+                rawCodeRef = .inExtras
+                updateExtras { $0.rawCode = newValue }
+            }
+        }
+    }
 
     /// The ten standard numeric values, stored compactly (a reading is copied often).
     public var values = NumericValues()
 
+    // The codes are kept as slots of the shipped intern table or as their bytes (`CodeRef`), not
+    // as strings: a reading then holds one reference (its extras), and the decoder makes and
+    // destroys one for every code of every frame. A code of more than 15 bytes is in the extras.
+    private var codeRef: CodeRef
+    private var rawCodeRef: CodeRef
     // Stored without optionals: the compiler copies a struct with optional fields once more
     // whenever it builds one, and the decoder builds a reading for every code of every frame.
     /// The flag's letter, 0 for none, or `ReadingExtras.unknownFlag` for a flag kept as text.
@@ -75,33 +102,32 @@ public struct Reading: Sendable, Hashable {
     }
 
     public init(code: String, rawCode: String? = nil, polId: String? = nil) {
-        self.code = code
-        self.rawCode = rawCode ?? code
+        codeRef = .inExtras
+        rawCodeRef = .inExtras
         flagByte = 0
         extras = []
+        self.code = code
+        self.rawCode = rawCode ?? code
         if let polId { self.polId = polId }
     }
 
-    /// A reading with its values already read (the fast reader builds them this way).
-    /// `flagLetter` is the flag's one letter as a byte, 0 for none.
-    @inline(__always)
+    /// A reading with its values already read. `flagLetter` is the flag's one letter as a byte,
+    /// 0 for none.
     init(code: String, rawCode: String, values: NumericValues, flagLetter: UInt8) {
-        self.code = code
-        self.rawCode = rawCode
+        self.init(code: code, rawCode: rawCode)
         self.values = values
-        flagByte = 0
-        extras = []
         setFlag(letter: flagLetter)
     }
 
     /// A reading whose flag is none or a letter of the standard's (`DataFlag.isKnown(letter:)`),
     /// built with plain stores and no call, so that it can be written straight into an array's
     /// storage: a reading built aside is copied with wide loads of what was just written in
-    /// narrow stores, which the processor cannot forward and waits for.
+    /// narrow stores, which the processor cannot forward and waits for. The fast reader builds
+    /// its readings this way.
     @inline(__always)
-    init(code: String, rawCode: String, values: UnsafePointer<Double>, present: UInt16, knownFlagLetter: UInt8) {
-        self.code = code
-        self.rawCode = rawCode
+    init(codeRef: CodeRef, rawCodeRef: CodeRef, values: UnsafePointer<Double>, present: UInt16, knownFlagLetter: UInt8) {
+        self.codeRef = codeRef
+        self.rawCodeRef = rawCodeRef
         self.values = NumericValues(values, present: present)
         flagByte = UInt64(knownFlagLetter)
         extras = []
@@ -118,7 +144,9 @@ public struct Reading: Sendable, Hashable {
     }
 
     public static func == (lhs: Reading, rhs: Reading) -> Bool {
-        lhs.code == rhs.code && lhs.rawCode == rhs.rawCode && lhs.values == rhs.values && lhs.flag == rhs.flag
+        CodeRef.same(lhs.codeRef, rhs.codeRef) { lhs.code == rhs.code }
+            && CodeRef.same(lhs.rawCodeRef, rhs.rawCodeRef) { lhs.rawCode == rhs.rawCode }
+            && lhs.values == rhs.values && lhs.flag == rhs.flag
             && lhs.polId == rhs.polId && lhs.eFlag == rhs.eFlag && lhs.sampleTime == rhs.sampleTime
             && lhs.other == rhs.other
     }

@@ -14,9 +14,19 @@ struct FastReaderAgreementTests {
 
     static func read(_ area: [UInt8], cn: String?, st: String?, edition: Edition) -> Both {
         let header = Header(st: st, cn: cn)
+        // As in a frame, the area is followed by "&&" and the CRC, which the fast reader may load
+        // (but not read as part of the area): it must read the same with them and without.
+        let framed = area + Array("&&4F2A".utf8)
+        let inFrame = framed.withUnsafeBytes { raw in
+            var content = DataContent()
+            return FastContentReader.read(
+                UnsafeRawBufferPointer(rebasing: raw[0..<area.count]), readable: raw.count, kind: cn.flatMap(DataKind.init(cn:)),
+                medium: InternTable.Medium(st: st), edition: edition, tables: .shipped, into: &content) ? content : nil
+        }
         return area.withUnsafeBytes { raw in
             let fast = FastContentReader.read(
                 raw, kind: cn.flatMap(DataKind.init(cn:)), medium: InternTable.Medium(st: st), edition: edition, tables: .shipped)
+            #expect(inFrame == fast, "\(String(decoding: area, as: UTF8.self))")
             var generalHeader = header
             var problems: [Problem] = []
             let general = ContentReader.read(

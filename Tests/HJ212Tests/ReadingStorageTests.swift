@@ -79,4 +79,52 @@ struct ReadingStorageTests {
         b.rawCode = "w01018"
         #expect(a != b)
     }
+
+    /// Codes of every kind a reading keeps: in the intern table, short and not there, empty,
+    /// longer than 15 bytes, not ASCII, and Unicode-equivalent spellings of one code.
+    static let codes = [
+        "a21026", "w01018", "B01", "011", "zz9", "", "a123456789012345", "a1234567890123456789", "a12345678901234",
+        "超标代码", "\u{212A}01", "K01", "e\u{301}", "\u{e9}", "a2102", "a210260",
+    ]
+
+    @Test("codes of every kind read back as set, and compare and hash as strings")
+    func codeKinds() {
+        for code in Self.codes {
+            for rawCode in Self.codes {
+                var reading = Reading(code: code, rawCode: rawCode)
+                #expect(reading.code == code && reading.rawCode == rawCode, "\(code) \(rawCode)")
+                #expect(Reading(code: code).rawCode == code)
+                for other in Self.codes {
+                    let twin = Reading(code: other, rawCode: rawCode)
+                    #expect((twin == reading) == (other == code), "\(code) \(other)")
+                    if twin == reading { #expect(twin.hashValue == reading.hashValue, "\(code) \(other)") }
+                }
+                // Set back and forth between kinds, with a copy kept aside.
+                let copy = reading
+                reading.code = "a1234567890123456789x"
+                reading.rawCode = "zz9"
+                #expect(reading.code == "a1234567890123456789x" && reading.rawCode == "zz9")
+                #expect(copy.code == code && copy.rawCode == rawCode)
+                reading.code = code
+                reading.rawCode = rawCode
+                #expect(reading == copy)
+                #expect(reading.hashValue == copy.hashValue)
+            }
+        }
+    }
+
+    @Test("the fast reader keeps codes of every kind as the general reader does", arguments: [Edition.hj2017, .hj2005])
+    func fastReaderCodes(_ edition: Edition) {
+        for st in ["31", "32", nil] {
+            var text = "DataTime=20240131235959"
+            for (index, code) in (Self.codes.filter { !$0.isEmpty } + ["B02", "060", "101"]).enumerated() {
+                text += ";\(code)-Rtd=\(index).5,\(code)-Flag=N"
+            }
+            let both = FastReaderAgreementTests.read(Array(text.utf8), cn: "2011", st: st, edition: edition)
+            #expect(both.fast != nil)
+            #expect(both.fast == both.general)
+            #expect(both.fast?.readings.map(\.code) == both.general.readings.map(\.code))
+            #expect(both.fast?.readings.map(\.rawCode) == both.general.readings.map(\.rawCode))
+        }
+    }
 }
