@@ -264,9 +264,15 @@ extension SQLiteStore: ComplianceRecordStore {
 
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.read(body)
+            return try await backgroundRead(body)
         } catch {
             throw StoreError(wrapping: error, operation: operation)
         }
+    }
+
+    /// A read on one of the pool's connections, run at background priority: nobody's
+    /// acknowledgement waits on a read (see ``BackgroundPriority``).
+    func backgroundRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.read { db in try BackgroundPriority.run { try body(db) } }
     }
 }

@@ -15,7 +15,7 @@ extension SQLiteStore {
         let pollutant = query.pollutant.map { Array($0.utf8) }
         let limit = query.limit ?? Int.max
         do {
-            return try await pool.read { [sql, arguments] db in
+            return try await backgroundRead { [sql, arguments] db in
                 var result: [StoredReading] = []
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
@@ -54,7 +54,7 @@ extension SQLiteStore {
             arguments += [Swift.max(limit, 0)]
         }
         do {
-            return try await pool.read { [sql, arguments] db in
+            return try await backgroundRead { [sql, arguments] db in
                 try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                     let raw: Data = row["raw"] ?? Data()
                     return StoredReject(
@@ -73,7 +73,7 @@ extension SQLiteStore {
     /// `since..<until` (Unix milliseconds of reception), ordered by MN.
     public func deviceActivity(since: Int64, until: Int64) async throws -> [DeviceActivity] {
         do {
-            return try await pool.read { db in
+            return try await backgroundRead { db in
                 var activity: [String: DeviceActivity] = [:]
                 func entry(_ mn: String) -> DeviceActivity {
                     activity[mn] ?? DeviceActivity(
@@ -122,7 +122,7 @@ extension SQLiteStore {
     /// The 9011/9012 answers recorded for a command, oldest first.
     public func commandAnswers(mn: String, qn: String) async throws -> [StoredCommandAnswer] {
         do {
-            return try await pool.read { db in
+            return try await backgroundRead { db in
                 try Row.fetchAll(
                     db,
                     sql: "SELECT mn, qn, cn, at, detail FROM command_answers WHERE mn = ? AND qn = ? ORDER BY at, id",

@@ -230,7 +230,7 @@ public final class SQLiteStore: MonitoringStore {
 
     public func frameStored(mn: String, qn: String) async throws -> Bool {
         do {
-            return try await pool.read { db in
+            return try await backgroundRead { db in
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM frames WHERE mn = ? AND qn = ?)", arguments: [mn, qn]) ?? false
             }
         } catch {
@@ -241,7 +241,7 @@ public final class SQLiteStore: MonitoringStore {
     /// How many readings, frames and rejects the file holds (for tests and metrics).
     public func counts() async throws -> (readings: Int, frames: Int, rejects: Int) {
         do {
-            let values = try await pool.read { db in
+            let values = try await backgroundRead { db in
                 try [
                     Int.fetchOne(db, sql: "SELECT coalesce(sum(reading_count), 0) FROM records") ?? 0,
                     Int.fetchOne(db, sql: "SELECT count(*) FROM frames") ?? 0,

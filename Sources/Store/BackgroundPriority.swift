@@ -1,0 +1,65 @@
+import CThread
+import Glibc
+
+/// Runs work that nobody is waiting on at the moment (reads for compliance, publication, the
+/// CLI) at a lower thread priority, so that under load it takes the CPU that ingest leaves over
+/// instead of an equal share of it.
+///
+/// The gateway's promise is the acknowledgement: a device waits for its 9014 while compliance
+/// judges hours and the day's publication reads the store. When the cores are busy the kernel
+/// shares them evenly between runnable threads, so that background work used to delay acks by
+/// hundreds of milliseconds. Lowered by ``steps`` nice levels, it gets about a tenth of a
+/// contended core and all of an idle one; nothing is skipped, only deferred.
+///
+/// The work runs on shared pool threads, so the thread's priority is put back afterwards. Putting
+/// it back is raising it, which needs CAP_SYS_NICE (root) or an RLIMIT_NICE that allows it
+/// (systemd's `LimitNICE=`): without either the work runs at the normal priority, as before.
+public enum BackgroundPriority {
+    /// Nice levels the calling thread is lowered by.
+    public static let steps: Int32 = 10
+
+    /// Whether this process may lower a thread and raise it back again.
+    public static let isAvailable: Bool = {
+        #if os(Linux)
+        if geteuid() == 0 { return true }
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(__RLIMIT_NICE.rawValue), &limit) == 0 else { return false }
+        // RLIMIT_NICE allows nice values down to 20 - limit; threads start at the process's nice.
+        errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        if nice == -1 && errno != 0 { return false }
+        return limit.rlim_cur == rlim_t.max || 20 - Int64(clamping: limit.rlim_cur) <= Int64(nice)
+        #else
+        return false
+        #endif
+    }()
+
+    /// Runs `body` on the calling thread with its priority lowered by ``steps`` (when
+    /// ``isAvailable``), and restores the priority afterwards.
+    public static func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        guard isAvailable, let previous = currentNice() else { return try body() }
+        let lowered = min(previous + steps, 19)
+        guard lowered > previous, set(lowered) else { return try body() }
+        defer { _ = set(previous) }
+        return try body()
+    }
+
+    /// The calling thread's nice value, nil when it cannot be read.
+    public static func currentNice() -> Int32? {
+        #if os(Linux)
+        errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(hj212_thread_id()))
+        return nice == -1 && errno != 0 ? nil : nice
+        #else
+        return nil
+        #endif
+    }
+
+    private static func set(_ nice: Int32) -> Bool {
+        #if os(Linux)
+        return setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(hj212_thread_id()), nice) == 0
+        #else
+        return false
+        #endif
+    }
+}
