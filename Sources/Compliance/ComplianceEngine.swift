@@ -91,6 +91,17 @@ public actor ComplianceEngine {
         }
     }
 
+    /// Where ``noteLater(_:)`` takes note, one batch after the other.
+    nonisolated let intake = DispatchQueue(label: "hj212.compliance.intake")
+
+    /// ``note(_:)`` on a queue of the engine's own, at background priority (`BackgroundPriority`):
+    /// the committer calls this after each commit from the queue that sends the answers, and the
+    /// next batch's answers need not wait while the engine takes note of this one. The last flush
+    /// of ``run(interval:)`` takes everything handed in before it.
+    public nonisolated func noteLater(_ frames: [IngestFrame]) {
+        intake.async { BackgroundPriority.run { self.note(frames) } }
+    }
+
     /// A T flag (above the analyser's range) in real-time, minute or hour data: a warning.
     static func tallyOverRange(_ reading: Reading, mn: String, hour: Int64, rules: OutletRules, into work: inout EngineInbox.Work) {
         guard reading.flag == .overRange else { return }
@@ -212,8 +223,10 @@ public actor ComplianceEngine {
                 logger.error("compliance evaluation failed; it is retried with the next data", metadata: ["error": "\(error)"])
             }
         }
-        // The last flush runs outside this (cancelled) task, so the store does not refuse it.
+        // The last flush runs outside this (cancelled) task, so the store does not refuse it,
+        // after everything handed to `noteLater` before it.
         do {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in intake.async { done.resume() } }
             _ = try await Task { try await self.flush() }.value
         } catch {
             logger.error("the last compliance evaluation before shutdown failed; run `hj212 evaluate` for the day", metadata: ["error": "\(error)"])

@@ -149,7 +149,7 @@ struct GatewayRuntime: Sendable {
                 maxFrames: configuration.ingest.batchMaxFrames, maxDelayMillis: configuration.ingest.batchMaxDelayMillis,
                 capacity: configuration.ingest.queueCapacity),
             logger: Logger(label: "hj212.commit"), metrics: metrics,
-            onCommitted: { frames in compliance.note(frames) })
+            onCommitted: { frames in compliance.noteLater(frames) })
         let limits = configuration.limits
         let access = AccessGuard(settings: .init(
             maxConnections: limits.maxConnections, maxConnectionsPerIP: limits.maxConnectionsPerIP,
