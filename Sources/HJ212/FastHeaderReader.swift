@@ -41,16 +41,17 @@ enum FastHeaderReader {
             let keyLength = ByteWords.firstIndex(of: UInt8(ascii: "="), in: keyWord)
             guard keyLength >= 2 && keyLength <= 4 && index + keyLength < end else { return nil }
             let bit: UInt16
-            switch keyWord & ByteWords.prefixMask(keyLength) {
-            case 0x4E51: bit = 1 // QN
-            case 0x5453: bit = 2 // ST
-            case 0x4E43: bit = 4 // CN
-            case 0x5750: bit = 8 // PW
-            case 0x4E4D: bit = 16 // MN
-            case 0x6761_6C46: bit = 32 // Flag
-            case 0x4D55_4E50: bit = 64 // PNUM
-            case 0x4F_4E50: bit = 128 // PNO
-            case 0x4652: bit = 256 // RF
+            // By the key's bytes and its length: zero-padded words alone would take "QN\0" for "QN".
+            switch (keyWord & ByteWords.prefixMask(keyLength), keyLength) {
+            case (0x4E51, 2): bit = 1 // QN
+            case (0x5453, 2): bit = 2 // ST
+            case (0x4E43, 2): bit = 4 // CN
+            case (0x5750, 2): bit = 8 // PW
+            case (0x4E4D, 2): bit = 16 // MN
+            case (0x6761_6C46, 4): bit = 32 // Flag
+            case (0x4D55_4E50, 4): bit = 64 // PNUM
+            case (0x4F_4E50, 3): bit = 128 // PNO
+            case (0x4652, 2): bit = 256 // RF
             default: return nil
             }
             guard seen & bit == 0 else { return nil }

@@ -148,6 +148,10 @@ public struct DecodeOptions: Sendable, Hashable {
     public var sm4Key: SM4Key?
     /// Code tables for the 2005 code map.
     public var tables: CodeTables
+    /// Whether the decoder may take its fast paths (the word-wise header and data-area readers,
+    /// which hand anything unusual to the general ones). Off only to check the fast paths against
+    /// the general readers, in tests and in the fuzzer: both must give the same packet.
+    @_spi(Readers) public var usesFastReaders = true
 
     public init(policy: DecodePolicy = .lenient, extraCRCAlgorithms: Set<CRCAlgorithm> = [], sm4Key: SM4Key? = nil, tables: CodeTables = .shipped) {
         self.policy = policy

@@ -43,7 +43,7 @@ public enum PacketDecoder {
 
         let kind: DataKind?
         let medium: InternTable.Medium
-        if let fast = bytes.withUnsafeBytes({
+        if options.usesFastReaders, let fast = bytes.withUnsafeBytes({
             FastHeaderReader.read($0, dataStart, headerEnd, tables: options.tables, into: &packet.header)
         }) {
             kind = fast.kind
@@ -99,7 +99,7 @@ public enum PacketDecoder {
             checkCRC(frame: frame, segment: UnsafeRawBufferPointer(rebasing: raw[segmentRange]), verifiable: crcVerifiable,
                      options: options, problems: &packet.problems)
         }
-        if !storage.withUnsafeBytes({ raw in
+        if !options.usesFastReaders || !storage.withUnsafeBytes({ raw in
             FastContentReader.read(
                 UnsafeRawBufferPointer(rebasing: raw[areaRange]), readable: raw.count - areaRange.lowerBound, kind: kind,
                 medium: medium, edition: edition, tables: options.tables, into: &packet.content)

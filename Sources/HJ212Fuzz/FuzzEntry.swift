@@ -1,7 +1,9 @@
 // libFuzzer entry point: every input is fed to the frame scanner in chunks and every frame it
-// finds is decoded, with and without an SM4 key, under both policies. libFuzzer reports any
-// crash, hang or memory growth. Build and run: see README.md, "Fuzzing".
-import HJ212
+// finds is decoded, with and without an SM4 key, under both policies, and once more with the
+// general readers only, which must give the same packet as the fast paths. libFuzzer reports
+// any crash (a disagreement is one), hang or memory growth. Build and run: see README.md,
+// "Fuzzing".
+@_spi(Readers) import HJ212
 
 private let fuzzKey = SM4Key(hex: "30303030303030303030303030303030")
 
@@ -20,7 +22,10 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     precondition(scanner.bufferedByteCount <= 4096 + bytes.count, "scanner holds more than the cap")
     for event in events {
         guard case .frame(let frame) = event else { continue }
-        _ = PacketDecoder.decode(frame)
+        let packet = PacketDecoder.decode(frame)
+        var general = DecodeOptions()
+        general.usesFastReaders = false
+        precondition(packet == PacketDecoder.decode(frame, options: general), "the fast readers and the general ones read this frame differently")
         _ = PacketDecoder.decode(frame, options: DecodeOptions(policy: .strict, extraCRCAlgorithms: [.modbus, .modbusSwapped], sm4Key: fuzzKey))
     }
     return 0
