@@ -26,7 +26,7 @@ extension FastContentReader {
             } else {
                 length = ByteWords.firstIndex(of: equals, in: suffix)
                 guard length >= 3 && length <= 6 else { break }
-                field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                field = Self.field(suffix: suffix & ByteWords.prefixMask(length), length: length, table: tables.suffixes)
                 guard field != noField else { break }
                 tables.guesses[Int(previous)] = SuffixGuess(suffix, length: length, field: field)
             }

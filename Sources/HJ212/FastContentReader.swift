@@ -68,22 +68,26 @@ enum FastContentReader {
             precondition(name.utf8.count <= 6, "suffix name too long")
             let slot = Int((word &* suffixHash) >> 60)
             precondition(entries[slot] == ~0, "suffix hash collision")
-            entries[slot] = word | UInt64(field) << 56
+            entries[slot] = word | UInt64(name.utf8.count) << 48 | UInt64(field) << 56
         }
         return entries
     }()
 
-    /// The field for a suffix given as a word (`ByteWords`, zero-padded), or `noField`.
+    /// The field for a suffix of `length` bytes given as a word (`ByteWords`, zero-padded), or
+    /// `noField`. The length is compared too: zero-padded words alone would take "Flag\0" for "Flag".
     @inline(__always)
-    static func field(suffix word: UInt64, table: UnsafePointer<UInt64>) -> UInt8 {
+    static func field(suffix word: UInt64, length: Int, table: UnsafePointer<UInt64>) -> UInt8 {
+        // Names have at most six bytes: the length goes in the seventh, the field in the eighth.
+        guard length <= 6 else { return noField }
         let entry = table[Int(truncatingIfNeeded: (word &* suffixHash) &>> 60)]
         // An empty entry's top byte is `noField`; a word with a top byte never matches.
-        return entry & 0x00FF_FFFF_FFFF_FFFF == word ? UInt8(truncatingIfNeeded: entry &>> 56) : noField
+        let key = word | UInt64(truncatingIfNeeded: length) << 48
+        return entry & 0x00FF_FFFF_FFFF_FFFF == key ? UInt8(truncatingIfNeeded: entry &>> 56) : noField
     }
 
     /// The field for a suffix word (tests and the odd caller; the scan passes the table along).
-    static func field(suffix word: UInt64) -> UInt8 {
-        suffixTable.withUnsafeBufferPointer { field(suffix: word, table: $0.baseAddress!) }
+    static func field(suffix word: UInt64, length: Int) -> UInt8 {
+        suffixTable.withUnsafeBufferPointer { field(suffix: word, length: length, table: $0.baseAddress!) }
     }
 
     /// Reads a data area of a frame whose CN gave `kind` and whose ST gave `medium`.
@@ -205,7 +209,7 @@ enum FastContentReader {
                     } else {
                         length = ByteWords.firstIndex(of: equals, in: suffix)
                         if length >= 3 && length <= 6 {
-                            field = Self.field(suffix: suffix & ByteWords.prefixMask(length), table: tables.suffixes)
+                            field = Self.field(suffix: suffix & ByteWords.prefixMask(length), length: length, table: tables.suffixes)
                             if field != noField { tables.guesses[Int(lastField)] = SuffixGuess(suffix, length: length, field: field) }
                         }
                     }
@@ -266,7 +270,7 @@ enum FastContentReader {
                     }
                     let suffixLength = keyEnd - dash - 1
                     if suffixLength <= 8 {
-                        field = Self.field(suffix: ByteWords.word(p, dash + 1, suffixLength, count: count), table: tables.suffixes)
+                        field = Self.field(suffix: ByteWords.word(p, dash + 1, suffixLength, count: count), length: suffixLength, table: tables.suffixes)
                     }
                     guard field != noField else { return false }
                 } else {

@@ -41,11 +41,12 @@ struct ByteWordsTests {
             Array(text.utf8).withUnsafeBufferPointer { ByteWords.word($0.baseAddress!, 0, text.utf8.count, count: text.utf8.count) }
         }
         for field in Reading.NumericField.allCases {
-            #expect(FastContentReader.field(suffix: word(field.suffix)) == field.rawValue)
+            #expect(FastContentReader.field(suffix: word(field.suffix), length: field.suffix.utf8.count) == field.rawValue)
         }
-        #expect(FastContentReader.field(suffix: word("Flag")) == FastContentReader.flagField)
-        for other in ["EFlag", "SampleTime", "rtd", "Rt", "RawAv", ""] {
-            #expect(FastContentReader.field(suffix: word(other)) == FastContentReader.noField)
+        #expect(FastContentReader.field(suffix: word("Flag"), length: 4) == FastContentReader.flagField)
+        // NUL bytes after a name make another suffix (found by the fuzzer's differential check).
+        for other in ["EFlag", "SampleTime", "rtd", "Rt", "RawAv", "", "Flag\u{0}\u{0}", "Avg\u{0}", "Rtd\u{0}\u{0}\u{0}\u{0}\u{0}"] {
+            #expect(FastContentReader.field(suffix: word(other), length: other.utf8.count) == FastContentReader.noField)
         }
     }
 
@@ -139,7 +140,7 @@ struct ByteWordsTests {
         let table = FastContentReader.suffixTable
         #expect(table.filter { $0 != ~0 }.count == FastContentReader.suffixNames.count)
         for (field, name) in FastContentReader.suffixNames.enumerated() {
-            #expect(FastContentReader.field(suffix: InternTable.word(name)) == UInt8(field))
+            #expect(FastContentReader.field(suffix: InternTable.word(name), length: name.utf8.count) == UInt8(field))
         }
     }
 }

@@ -10,6 +10,8 @@ struct FastPathDecodeTests {
         Array("##0094QN\u{0}=\u{0}&&CC01\n".utf8),
         Array("##0080QN=20240101000000000;ST\u{0}=32;CN=2011;PW=1;MN=M1;Flag=5;CP=&&DataTime=20240101000000&&ABCD\r\n".utf8),
         Array("##0080QN=20240101000000000;ST=32;CN=2011;PW=1;MN=M1;PNO\u{0}=1;CP=&&DataTime=20240101000000&&ABCD\r\n".utf8),
+        // A suffix with NUL bytes after it: "Flag\0\0" was read as Flag.
+        Array("##0100QN=20220513162608123;ST=22;CN=2011;PW=1;MN=M1;Flag=4;CP=&&DataTime=20220513162600;a21004-Avg=4,a21004-Flag\u{0}\u{0}=N;a05024-Avg=6&&ABCD\r\n".utf8),
     ]
 
     @Test("fuzzer findings", arguments: findings.indices)
