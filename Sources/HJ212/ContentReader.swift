@@ -234,25 +234,11 @@ public enum NumberParser {
             index = 1
         }
         var mantissa: UInt64 = 0
-        let integerStart = index
-        while index < count {
-            let digit = p[index] &- 0x30
-            if digit > 9 { break }
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            index += 1
-        }
-        var digits = index - integerStart
+        var digits = FastContentReader.decimalDigits(p, &index, count, &mantissa)
         var fractionDigits = 0
         if index < count && p[index] == UInt8(ascii: ".") {
             index += 1
-            let fractionStart = index
-            while index < count {
-                let digit = p[index] &- 0x30
-                if digit > 9 { break }
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                index += 1
-            }
-            fractionDigits = index - fractionStart
+            fractionDigits = FastContentReader.decimalDigits(p, &index, count, &mantissa)
             digits += fractionDigits
         }
         guard digits > 0 else { return nil }
