@@ -1,5 +1,7 @@
 import CThread
+import Foundation
 import Glibc
+import Synchronization
 
 /// Runs work that nobody is waiting on at the moment (reads for compliance, publication, the
 /// CLI) at a lower thread priority, so that under load it takes the CPU that ingest leaves over
@@ -18,17 +20,23 @@ public enum BackgroundPriority {
     /// Nice levels the calling thread is lowered by.
     public static let steps: Int32 = 10
 
-    /// Whether this process may lower a thread and raise it back again.
+    /// Whether this process may lower a thread and raise it back again. Tried once, on a thread
+    /// of its own that ends afterwards: being root is not enough (containers drop CAP_SYS_NICE),
+    /// and a shared thread left lowered would slow whatever it runs next, commits included.
     public static let isAvailable: Bool = {
         #if os(Linux)
-        if geteuid() == 0 { return true }
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(__RLIMIT_NICE.rawValue), &limit) == 0 else { return false }
-        // RLIMIT_NICE allows nice values down to 20 - limit; threads start at the process's nice.
-        errno = 0
-        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        if nice == -1 && errno != 0 { return false }
-        return limit.rlim_cur == rlim_t.max || 20 - Int64(clamping: limit.rlim_cur) <= Int64(nice)
+        let result = Mutex(false)
+        let done = DispatchSemaphore(value: 0)
+        let probe = Thread {
+            if let nice = currentNice(), nice < 19, set(nice + 1) {
+                let restored = set(nice)
+                result.withLock { $0 = restored }
+            }
+            done.signal()
+        }
+        probe.start()
+        done.wait()
+        return result.withLock { $0 }
         #else
         return false
         #endif
