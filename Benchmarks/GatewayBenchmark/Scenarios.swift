@@ -239,7 +239,8 @@ enum ServerBenchmark {
         configuration.readonly = true
         let queue = try DatabaseQueue(path: database.path, configuration: configuration)
         return try queue.read { db in
-            let frames = try Int.fetchOne(db, sql: "SELECT count(*) FROM frames") ?? 0
+            // The uploads stored: a record per frame that created one, a `frames` row per other.
+            let frames = try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM records) + (SELECT count(*) FROM frames)") ?? 0
             let readings = try Int.fetchOne(db, sql: "SELECT coalesce(sum(reading_count), 0) FROM records") ?? 0
             return (frames, readings)
         }

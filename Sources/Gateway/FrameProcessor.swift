@@ -147,7 +147,7 @@ struct FrameProcessor: Sendable {
                 dataTimeUnix: timeZone.unixTime(dataTime), edition: packet.edition,
                 backfill: packet.header.isBackfill ? .rf : .live,
                 receivedAtMillis: wallMillis, connection: context.connection, peer: context.peer,
-                readings: packet.content.readings)
+                readings: packet.content.readings, receivedDayStartMillis: timeZone.dayStartMillis(unixMillis: wallMillis))
             let checkHistory = !packet.header.isBackfill && sessions.mayHaveHistoryPending(mn)
             let answer = answerWanted ? Reply.dataAck(to: packet.header, edition: packet.edition).encode() : nil
             if let answer, !checkHistory {

@@ -131,11 +131,10 @@ extension HJ212Command {
             let configuration = try configOption.load()
             let zone = try zone(configuration)
             let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
-            let today = zone.localTime(unix: nowMillis / 1000)
-            let dayStart = zone.unixTime(LocalDateTime(year: today.year, month: today.month, day: today.day)) * 1000
+            let dayStart = zone.dayStartMillis(unixMillis: nowMillis)
             var activity: [String: DeviceActivity] = [:]
             if let store = try? openStore(configuration, db: db) {
-                for entry in try await store.deviceActivity(since: dayStart, until: nowMillis + 1) { activity[entry.mn] = entry }
+                for entry in try await store.deviceActivity(dayStart: dayStart, until: nowMillis + 1) { activity[entry.mn] = entry }
                 try await store.close()
             }
             var set = RecordSet(columns: [
@@ -160,8 +159,8 @@ extension HJ212Command {
                     .string(mn), .optional(names.enterpriseID), .optional(names.enterprise), .optional(names.outletID),
                     .optional(names.outlet), .optional(names.medium), .optional(device?.edition?.rawValue),
                     .string(status), entry?.lastSeenMillis.map { .string(zone.iso8601(unix: $0 / 1000)) } ?? .null,
-                    .optional(entry?.lastQN), .optional(entry?.connection), .int(entry?.framesInPeriod ?? 0),
-                    .int(entry?.rejectsInPeriod ?? 0),
+                    .optional(entry?.lastQN), .optional(entry?.connection), .int(entry?.framesToday ?? 0),
+                    .int(entry?.rejectsToday ?? 0),
                 ])
             }
             print(set.render(formatOption.format, emptyMessage: "No devices are registered and none has been seen."))

@@ -89,7 +89,7 @@ struct GatewayRuntime: Sendable {
                     host: http.host, port: http.port, registry: registry, logger: logger,
                     health: {
                         do {
-                            _ = try await store.deviceActivity(since: 0, until: 0)
+                            _ = try await store.deviceActivity(dayStart: 0, until: 0)
                             return .init(ok: true, detail: "store reachable")
                         } catch {
                             return .init(ok: false, detail: "store: \(error)")

@@ -55,6 +55,20 @@ public struct LocalTimeZone: Sendable, Hashable {
         return LocalDateTime(secondsSinceEpochIgnoringZone: unix + Int64(offset))
     }
 
+    /// The start of the local day holding a Unix time in milliseconds, in milliseconds: the
+    /// day a device's uploads are counted in.
+    public func dayStartMillis(unixMillis: Int64) -> Int64 {
+        let seconds = unixMillis >= 0 ? unixMillis / 1000 : -((-unixMillis + 999) / 1000)
+        if let stableSince, seconds > stableSince + 86_400 {
+            let offset = Int64(stableOffset)
+            let local = seconds + offset
+            let midnight = local - ((local % 86_400) + 86_400) % 86_400
+            return (midnight - offset) * 1000
+        }
+        let local = localTime(unix: seconds)
+        return unixTime(LocalDateTime(year: local.year, month: local.month, day: local.day)) * 1000
+    }
+
     /// ISO 8601 with the offset, e.g. `2026-11-28T08:00:00+08:00`.
     public func iso8601(_ local: LocalDateTime) -> String {
         local.isoLocal + Self.offsetText(offsetSeconds(at: local))

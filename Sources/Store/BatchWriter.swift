@@ -10,6 +10,12 @@ import HJ212
 /// blob read and each reading compared by its natural key (``RecordMerge``): same values and
 /// flag, a duplicate; other values, a conflict (the stored reading is kept); a key not stored yet
 /// is merged in and the blob rewritten. The counts in ``FrameOutcome`` are exact per reading.
+///
+/// A frame that created its record adds nothing else: the record holds its MN, QN, reception
+/// time and connection. Only a frame that did not (a piece merged into a stored record, a resend
+/// under a new QN, an upload without readings) gets a row in `frames`, so that every acknowledged
+/// (MN, QN) can be found. Each device's count of today's uploads is kept in `devices`, written
+/// once per device and batch together with its "seen" state.
 enum BatchWriter {
     static let insertRecord = """
         INSERT INTO records (mn, kind, data_time_unix, data_time, edition, backfill, received_at, connection, qn,
@@ -31,14 +37,27 @@ enum BatchWriter {
     static let insertReject = """
         INSERT INTO rejects (received_at, peer, mn, reason, detail, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
         """
+    /// The latest state wins by time; today's count (`?6` the day, `?7` the uploads, NULL and 0
+    /// for none) adds to the stored one on the same day and replaces it on a later day.
     static let upsertDevice = """
-        INSERT INTO devices (mn, last_seen, last_qn, connection, peer) VALUES (?1, ?2, ?3, ?4, ?5)
+        INSERT INTO devices (mn, last_seen, last_qn, connection, peer, frames_day, frames_today)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
         ON CONFLICT (mn) DO UPDATE SET
-            last_seen = excluded.last_seen,
-            last_qn = coalesce(excluded.last_qn, devices.last_qn),
-            connection = excluded.connection,
-            peer = excluded.peer
-        WHERE excluded.last_seen >= devices.last_seen
+            last_seen = max(devices.last_seen, excluded.last_seen),
+            last_qn = CASE WHEN excluded.last_seen >= devices.last_seen
+                THEN coalesce(excluded.last_qn, devices.last_qn) ELSE devices.last_qn END,
+            connection = CASE WHEN excluded.last_seen >= devices.last_seen
+                THEN excluded.connection ELSE devices.connection END,
+            peer = CASE WHEN excluded.last_seen >= devices.last_seen THEN excluded.peer ELSE devices.peer END,
+            frames_today = CASE
+                WHEN excluded.frames_day IS NULL THEN devices.frames_today
+                WHEN devices.frames_day IS NULL OR excluded.frames_day > devices.frames_day THEN excluded.frames_today
+                WHEN excluded.frames_day = devices.frames_day THEN devices.frames_today + excluded.frames_today
+                ELSE devices.frames_today END,
+            frames_day = CASE
+                WHEN excluded.frames_day IS NULL THEN devices.frames_day
+                WHEN devices.frames_day IS NULL OR excluded.frames_day > devices.frames_day THEN excluded.frames_day
+                ELSE devices.frames_day END
         """
     static let insertAnswer = """
         INSERT INTO command_answers (mn, qn, cn, at, detail) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -66,6 +85,8 @@ enum BatchWriter {
             for frame in batch.frames {
                 let kind = frame.kind.rawValue
                 var outcome = FrameOutcome()
+                // Whether a stored record carries this frame's (MN, QN) as its own.
+                var toldByRecord = false
                 if !frame.readings.isEmpty {
                     RecordMerge.newRecord(frame.readings, into: &record, keys: &keys)
                     writer.begin(count: record.order.count)
@@ -88,16 +109,18 @@ enum BatchWriter {
                         outcome.duplicates = record.duplicates
                         outcome.conflicts = record.conflicts.count
                         for index in record.conflicts { conflicts.append(conflict(frame, index)) }
+                        toldByRecord = true
                     } else {
-                        let merged = try mergeIntoStored(frame, kind: kind, in: db)
+                        let (merged, storedQN) = try mergeIntoStored(frame, kind: kind, in: db)
                         outcome.inserted = merged.inserted
                         outcome.duplicates = merged.duplicates
                         outcome.conflicts = merged.conflicts.count
                         for index in merged.conflicts { conflicts.append(conflict(frame, index)) }
+                        toldByRecord = frame.qn != nil && storedQN == frame.qn
                     }
                 }
                 // A QN-less (2005) frame that stored nothing new is a resend: it keeps its first row.
-                if frame.qn != nil || outcome.inserted > 0 || frame.readings.isEmpty {
+                if !toldByRecord && (frame.qn != nil || outcome.inserted > 0 || frame.readings.isEmpty) {
                     arena.reset()
                     try frameInsert.bind(1, frame.mn, arena: &arena)
                     try frameInsert.bind(2, frame.qn, arena: &arena)
@@ -127,15 +150,26 @@ enum BatchWriter {
             }
         }
 
-        if !batch.events.isEmpty {
+        var counts = UploadCounts(batch.frames)
+        if !batch.events.isEmpty || !counts.isEmpty {
             let device = try RawStatement(cached: upsertDevice, on: db)
-            for event in batch.events {
-                try device.bind(1, event.mn)
-                try device.bind(2, event.atMillis)
-                try device.bind(3, event.qn)
-                try device.bind(4, event.connection)
-                try device.bind(5, event.peer)
+            func upsert(mn: String, at: Int64, qn: String?, connection: String, peer: String) throws {
+                try device.bind(1, mn)
+                try device.bind(2, at)
+                try device.bind(3, qn)
+                try device.bind(4, connection)
+                try device.bind(5, peer)
+                if let count = counts.take(mn) {
+                    try device.bind(6, count.dayStartMillis)
+                    try device.bind(7, count.uploads)
+                } else {
+                    try device.bindNull(6)
+                    try device.bind(7, 0)
+                }
                 try device.run()
+            }
+            for event in batch.events {
+                try upsert(mn: event.mn, at: event.atMillis, qn: event.qn, connection: event.connection, peer: event.peer)
                 if event.kind == .commandAnswer {
                     let answer = try RawStatement(cached: insertAnswer, on: db)
                     try answer.bind(1, event.mn)
@@ -145,6 +179,12 @@ enum BatchWriter {
                     try answer.bind(5, event.detail)
                     try answer.run()
                 }
+            }
+            // Devices whose uploads came without a "seen" event in this batch (it went with the
+            // one before): their count, with the state of their latest upload.
+            for (mn, count) in counts.remaining {
+                let last = batch.frames[count.latest]
+                try upsert(mn: mn, at: last.receivedAtMillis, qn: last.qn, connection: last.connection, peer: last.peer)
             }
         }
 
@@ -170,7 +210,10 @@ enum BatchWriter {
 
     /// The record was stored before: compares the frame's readings with the stored ones and
     /// merges in those whose key is new.
-    private static func mergeIntoStored(_ frame: IngestFrame, kind: String, in db: Database) throws -> RecordMerge.Merged {
+    /// Returns the merge and the QN the stored record was created with.
+    private static func mergeIntoStored(
+        _ frame: IngestFrame, kind: String, in db: Database
+    ) throws -> (merged: RecordMerge.Merged, storedQN: String?) {
         let select = try RawStatement(cached: selectRecord, on: db)
         try select.bind(1, frame.mn)
         try select.bind(2, kind)
@@ -210,6 +253,6 @@ enum BatchWriter {
             try update.bind(5, bytes: ReadingCodec.encode(merged.entries))
             try update.run()
         }
-        return merged
+        return (merged, recordProvenance.qn)
     }
 }

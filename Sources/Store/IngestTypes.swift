@@ -28,6 +28,9 @@ public struct IngestFrame: Sendable, Hashable {
     public var backfill: Backfill
     /// When the gateway received the frame (Unix milliseconds).
     public var receivedAtMillis: Int64
+    /// The start (Unix milliseconds) of the local day the frame was received in, by the
+    /// gateway's configured zone: the day its device's "frames today" count belongs to.
+    public var receivedDayStartMillis: Int64
     /// The connection that carried it, e.g. `node1/42`.
     public var connection: String
     public var peer: String
@@ -36,7 +39,7 @@ public struct IngestFrame: Sendable, Hashable {
     public init(
         mn: String, qn: String?, cn: String, kind: DataKind, dataTime: LocalDateTime, dataTimeUnix: Int64,
         edition: Edition, backfill: Backfill, receivedAtMillis: Int64, connection: String, peer: String,
-        readings: [Reading]
+        readings: [Reading], receivedDayStartMillis: Int64? = nil
     ) {
         self.mn = mn
         self.qn = qn
@@ -47,9 +50,18 @@ public struct IngestFrame: Sendable, Hashable {
         self.edition = edition
         self.backfill = backfill
         self.receivedAtMillis = receivedAtMillis
+        self.receivedDayStartMillis = receivedDayStartMillis ?? Self.beijingDayStart(receivedAtMillis)
         self.connection = connection
         self.peer = peer
         self.readings = readings
+    }
+
+    /// The start of the Beijing (UTC+08:00) day holding `millis`: the day when the caller names none.
+    static func beijingDayStart(_ millis: Int64) -> Int64 {
+        let offset: Int64 = 8 * 3_600_000
+        let day: Int64 = 86_400_000
+        let local = millis + offset
+        return (local - ((local % day) + day) % day) - offset
     }
 }
 

@@ -22,10 +22,12 @@ public protocol MonitoringStore: Sendable {
     /// Rejected frames, oldest first.
     func rejects(_ query: RejectQuery) async throws -> [StoredReject]
 
-    /// Per-device state and counts for a period (e.g. today). `since` (inclusive) and `until`
-    /// (exclusive) are Unix milliseconds of reception, like `RejectQuery`. Lists every device ever
-    /// seen, plus every MN that uploaded or was rejected in the period, ordered by MN.
-    func deviceActivity(since: Int64, until: Int64) async throws -> [DeviceActivity]
+    /// Per-device state and today's counts. `dayStart` is the start of the local day (Unix
+    /// milliseconds) as the gateway computes it in its zone (``IngestFrame/receivedDayStartMillis``):
+    /// uploads are counted for that day. Rejects are counted from `dayStart` (inclusive) to
+    /// `until` (exclusive), in milliseconds of reception like `RejectQuery`. Lists every device
+    /// ever seen, plus every MN rejected in that time, ordered by MN.
+    func deviceActivity(dayStart: Int64, until: Int64) async throws -> [DeviceActivity]
 
     /// Whether a frame with this (MN, QN) was stored (the crash test asks this).
     func frameStored(mn: String, qn: String) async throws -> Bool
@@ -145,17 +147,18 @@ public struct DeviceActivity: Sendable, Hashable {
     public var lastQN: String?
     public var connection: String?
     public var peer: String?
-    public var framesInPeriod: Int
-    public var rejectsInPeriod: Int
+    /// Uploads received on the day asked for (a resend counts again).
+    public var framesToday: Int
+    public var rejectsToday: Int
 
-    public init(mn: String, lastSeenMillis: Int64?, lastQN: String?, connection: String?, peer: String?, framesInPeriod: Int, rejectsInPeriod: Int) {
+    public init(mn: String, lastSeenMillis: Int64?, lastQN: String?, connection: String?, peer: String?, framesToday: Int, rejectsToday: Int) {
         self.mn = mn
         self.lastSeenMillis = lastSeenMillis
         self.lastQN = lastQN
         self.connection = connection
         self.peer = peer
-        self.framesInPeriod = framesInPeriod
-        self.rejectsInPeriod = rejectsInPeriod
+        self.framesToday = framesToday
+        self.rejectsToday = rejectsToday
     }
 }
 

@@ -69,6 +69,11 @@ struct RawStatement {
     }
 
     @inline(__always)
+    func bindNull(_ index: Int32) throws {
+        try check(sqlite3_bind_null(handle, index))
+    }
+
+    @inline(__always)
     func bind(_ index: Int32, _ value: Int64) throws {
         try check(sqlite3_bind_int64(handle, index, value))
     }

@@ -187,6 +187,23 @@ extension SQLiteStore {
             try RecordsMigration.convertReadings(in: db)
             try db.execute(sql: "DROP TABLE readings")
         }
+        // A frame that creates its record is told by the record itself (its MN, QN, reception
+        // time and connection), so it no longer adds a row to `frames`: the row of each record's
+        // creator stored before is removed (the first row that matches the record's provenance;
+        // two QN-less pieces can match it), which leaves every upload told once. The devices keep the
+        // count of today's uploads instead of counting `frames` rows; counts start at this
+        // migration (uploads stored before it are not counted into the day it runs on).
+        migrator.registerMigration("v4-frame-counts") { db in
+            try db.execute(sql: """
+                ALTER TABLE devices ADD COLUMN frames_day INTEGER;
+                ALTER TABLE devices ADD COLUMN frames_today INTEGER NOT NULL DEFAULT 0;
+                DELETE FROM frames WHERE id IN (
+                    SELECT min(f.id) FROM records r JOIN frames f
+                        ON f.mn = r.mn AND f.kind = r.kind AND f.data_time_unix = r.data_time_unix
+                        AND f.qn IS r.qn AND f.received_at = r.received_at AND f.connection = r.connection
+                    GROUP BY r.id);
+                """)
+        }
         return migrator
     }()
 }

@@ -69,34 +69,35 @@ extension SQLiteStore {
         }
     }
 
-    /// Every device that was ever seen, plus every MN that uploaded or was rejected in
-    /// `since..<until` (Unix milliseconds of reception), ordered by MN.
-    public func deviceActivity(since: Int64, until: Int64) async throws -> [DeviceActivity] {
+    /// Every device that was ever seen, with its uploads counted on the day starting at
+    /// `dayStart`, plus every MN rejected in `dayStart..<until` (Unix milliseconds of
+    /// reception), ordered by MN. Reads `devices` and the rejects of the day: it does not grow
+    /// with the uploads stored.
+    public func deviceActivity(dayStart: Int64, until: Int64) async throws -> [DeviceActivity] {
         do {
             return try await backgroundRead { db in
                 var activity: [String: DeviceActivity] = [:]
                 func entry(_ mn: String) -> DeviceActivity {
                     activity[mn] ?? DeviceActivity(
                         mn: mn, lastSeenMillis: nil, lastQN: nil, connection: nil, peer: nil,
-                        framesInPeriod: 0, rejectsInPeriod: 0)
+                        framesToday: 0, rejectsToday: 0)
                 }
-                for row in try Row.fetchAll(db, sql: "SELECT mn, last_seen, last_qn, connection, peer FROM devices") {
+                let devices = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT mn, last_seen, last_qn, connection, peer,
+                            CASE WHEN frames_day = ? THEN frames_today ELSE 0 END AS frames
+                        FROM devices
+                        """,
+                    arguments: [dayStart])
+                for row in devices {
                     let mn: String = row["mn"]
                     var device = entry(mn)
                     device.lastSeenMillis = row["last_seen"]
                     device.lastQN = row["last_qn"]
                     device.connection = row["connection"]
                     device.peer = row["peer"]
-                    activity[mn] = device
-                }
-                let frames = try Row.fetchAll(
-                    db,
-                    sql: "SELECT mn, count(*) AS n FROM frames WHERE received_at >= ? AND received_at < ? GROUP BY mn",
-                    arguments: [since, until])
-                for row in frames {
-                    let mn: String = row["mn"]
-                    var device = entry(mn)
-                    device.framesInPeriod = row["n"]
+                    device.framesToday = row["frames"]
                     activity[mn] = device
                 }
                 let rejects = try Row.fetchAll(
@@ -105,11 +106,11 @@ extension SQLiteStore {
                         SELECT mn, count(*) AS n FROM rejects
                         WHERE mn IS NOT NULL AND received_at >= ? AND received_at < ? GROUP BY mn
                         """,
-                    arguments: [since, until])
+                    arguments: [dayStart, until])
                 for row in rejects {
                     let mn: String = row["mn"]
                     var device = entry(mn)
-                    device.rejectsInPeriod = row["n"]
+                    device.rejectsToday = row["n"]
                     activity[mn] = device
                 }
                 return activity.values.sorted { $0.mn < $1.mn }

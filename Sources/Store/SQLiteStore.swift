@@ -27,7 +27,7 @@ public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
 /// readers (the CLI, the disclosure publisher) read while the gateway writes; a 5 s busy timeout
 /// covers the short moments when SQLite needs an exclusive lock.
 ///
-/// ## Schema (migrations `v1`, `v2-compliance`, `v3-records`)
+/// ## Schema (migrations `v1`, `v2-compliance`, `v3-records`, `v4-frame-counts`)
 /// - `records`: one row per record — a device's upload for one (MN, kind, DataTime) — holding
 ///   all its readings packed in the `readings` blob (``ReadingCodec``: per reading the code,
 ///   PolId, raw code when it differs, the values sent, flag, EFlag, SampleTime and other
@@ -43,16 +43,22 @@ public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
 ///   none; readings of one record are unique on (pollutant, PolId). Nothing indexes records by
 ///   time across devices: no caller reads that way (the CLI asks for an MN, compliance reads
 ///   device by device), so such a query scans the table.
-/// - `frames`: one row per accepted upload (`mn, qn, cn, kind, data_time_unix, received_at,
-///   connection, peer, reading_count`); unique on `(mn, qn)` where `qn` is not NULL (the index
-///   `frames_by_qn` lists `qn` first: live QNs are timestamps, so it grows at its end), so a resent
-///   frame keeps its first row and ``frameStored(mn:qn:)`` finds every acknowledged frame. A
-///   QN-less (2005) frame whose readings were all stored before is treated as a resend and adds
-///   no row. The index on `received_at` serves ``deviceActivity(since:until:)``.
+/// - `frames`: the accepted uploads no record tells of (`mn, qn, cn, kind, data_time_unix,
+///   received_at, connection, peer, reading_count`). Since `v4-frame-counts`, a frame that creates
+///   its record adds no row here: the record holds its MN, QN, reception time and connection.
+///   The others get a row: a piece merged into a stored record, a resend under another QN, an
+///   upload without readings (and, before `v4`, every upload). Unique on `(mn, qn)` where `qn` is
+///   not NULL (the index `frames_by_qn` lists `qn` first: live QNs are timestamps, so it grows at
+///   its end), so a resend keeps its first row. ``frameStored(mn:qn:)`` looks in both tables and
+///   finds every acknowledged frame. A QN-less (2005) frame whose readings were all stored
+///   before is a resend and adds no row.
 /// - `rejects`: `id, received_at, peer, mn, reason, detail, raw` (the bytes exactly as received).
 ///   Indexes on `received_at` and `(mn, received_at)`.
 /// - `devices` (`WITHOUT ROWID`): `mn` primary key, `last_seen` (ms), `last_qn`, `connection`,
-///   `peer`; upserted by `seen` and `commandAnswer` events, keeping the latest by time.
+///   `peer`; upserted by `seen` and `commandAnswer` events, keeping the latest by time. Since
+///   `v4-frame-counts` also `frames_day` (the start of the gateway's local day, ms) and
+///   `frames_today` (uploads received that day), upserted once per device and batch; they serve
+///   ``deviceActivity(dayStart:until:)`` without counting rows.
 /// - `command_answers`: `mn, qn, cn, at` (ms), `detail` — 9011/9012 answers against the command QN.
 /// - `periods`, `exceedance_events`, `warnings`, `online_hours`: compliance results (`v2-compliance`).
 ///
@@ -231,20 +237,30 @@ public final class SQLiteStore: MonitoringStore {
     public func frameStored(mn: String, qn: String) async throws -> Bool {
         do {
             return try await backgroundRead { db in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM frames WHERE mn = ? AND qn = ?)", arguments: [mn, qn]) ?? false
+                // A record carries the QN of the frame that created it; `frames` holds the others.
+                // The records are looked for among the device's own (`records_by_key` starts
+                // with the MN).
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM records WHERE mn = ?1 AND qn = ?2)
+                            OR EXISTS (SELECT 1 FROM frames WHERE mn = ?1 AND qn = ?2)
+                        """,
+                    arguments: [mn, qn]) ?? false
             }
         } catch {
             throw StoreError(wrapping: error, operation: "looking up frame \(mn)/\(qn)")
         }
     }
 
-    /// How many readings, frames and rejects the file holds (for tests and metrics).
+    /// How many readings, frames and rejects the file holds (for tests and metrics). The frames
+    /// are the uploads stored: one per record (the frame that created it) and one per `frames` row.
     public func counts() async throws -> (readings: Int, frames: Int, rejects: Int) {
         do {
             let values = try await backgroundRead { db in
                 try [
                     Int.fetchOne(db, sql: "SELECT coalesce(sum(reading_count), 0) FROM records") ?? 0,
-                    Int.fetchOne(db, sql: "SELECT count(*) FROM frames") ?? 0,
+                    Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM records) + (SELECT count(*) FROM frames)") ?? 0,
                     Int.fetchOne(db, sql: "SELECT count(*) FROM rejects") ?? 0,
                 ]
             }

@@ -38,3 +38,27 @@ struct LocalTimeZoneTests {
         #expect(LocalTimeZone.beijing.iso8601(local) == "2026-11-29T12:00:00+08:00")
     }
 }
+
+@Suite("LocalTimeZone: the local day of an instant")
+struct LocalDayStartTests {
+    @Test("Beijing: midnight at 16:00 UTC the day before, any instant of the day maps to it")
+    func beijing() {
+        let zone = LocalTimeZone.beijing
+        let midnight: Int64 = 1_795_881_600_000  // 2026-11-29 00:00 in Beijing
+        #expect(zone.dayStartMillis(unixMillis: midnight) == midnight)
+        #expect(zone.dayStartMillis(unixMillis: midnight + 86_399_999) == midnight)
+        #expect(zone.dayStartMillis(unixMillis: midnight - 1) == midnight - 86_400_000)
+        // Before China's offset became stable (1991) the zone's rules are asked instead.
+        let old: Int64 = 631_152_000_000 - 8 * 3_600_000  // 1990-01-01 00:00 in Beijing
+        #expect(zone.dayStartMillis(unixMillis: old + 3_600_000) == old)
+    }
+
+    @Test("a zone with daylight saving time: the day of the change is 23 hours long")
+    func daylightSaving() throws {
+        let zone = try #require(LocalTimeZone(identifier: "Europe/Berlin"))
+        // 2026-03-29: clocks go from 02:00 CET to 03:00 CEST.
+        let dayStart: Int64 = 1_774_738_800_000  // 2026-03-29 00:00 CET = 2026-03-28 23:00 UTC
+        #expect(zone.dayStartMillis(unixMillis: dayStart + 5 * 3_600_000) == dayStart)
+        #expect(zone.dayStartMillis(unixMillis: dayStart + 23 * 3_600_000) == dayStart + 23 * 3_600_000)
+    }
+}

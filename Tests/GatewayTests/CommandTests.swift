@@ -71,7 +71,7 @@ struct CommandTests {
         #expect(answer.header.flag?.rawValue == 8)
         var seen: [DeviceActivity] = []
         for _ in 0..<200 where seen.isEmpty {
-            seen = try await gateway.store.deviceActivity(since: 0, until: Int64.max).filter { $0.mn == TestGateway.mn2025 }
+            seen = try await gateway.store.deviceActivity(dayStart: 0, until: Int64.max).filter { $0.mn == TestGateway.mn2025 }
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(seen.first?.lastQN == "20261128091600000")

@@ -336,10 +336,15 @@ struct SQLiteStoreQueryTests {
             #expect(!oneDeviceOneKind.contains("TEMP B-TREE"))
             let oneDeviceAllKinds = try await plan(ReadingQuery(mn: Sample.mnA, since: 0, until: 10))
             #expect(oneDeviceAllKinds.contains("records_by_key"))
+            // frameStored: a device's records by the key's MN prefix, the other frames by QN.
             let frame = try await store.pool.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT 1 FROM frames WHERE mn = ? AND qn = ?", arguments: ["a", "b"])
+                try Row.fetchAll(db, sql: """
+                    EXPLAIN QUERY PLAN SELECT EXISTS (SELECT 1 FROM records WHERE mn = ?1 AND qn = ?2)
+                        OR EXISTS (SELECT 1 FROM frames WHERE mn = ?1 AND qn = ?2)
+                    """, arguments: ["a", "b"])
                     .map { $0["detail"] as String }.joined()
             }
+            #expect(frame.contains("records_by_key"))
             #expect(frame.contains("frames_by_qn"))
             let summary = try await store.pool.read { db in
                 try Row.fetchAll(db, sql: """
@@ -392,10 +397,12 @@ struct SQLiteStoreRejectDeviceTests {
         }
     }
 
-    @Test("device activity: last seen, frames and rejects in the period")
+    @Test("device activity: last seen, uploads today and rejects today")
     func deviceActivity() async throws {
         try await withStore { store, _ in
-            let dayStart = Sample.base * 1000
+            // Beijing midnight of the sample day (Sample.base is 08:00 there): the day the
+            // frames' default receivedDayStartMillis names.
+            let dayStart = Sample.base * 1000 - 8 * 3_600_000
             let frames = [
                 Sample.frame(qn: "Y1", receivedAt: dayStart - 10, readings: [Sample.reading("a21026", rtd: 1)]),  // the day before
                 Sample.frame(qn: "T1", at: Sample.base + 60, receivedAt: dayStart + 60_000, readings: [Sample.reading("a21026", rtd: 2)]),
@@ -422,25 +429,26 @@ struct SQLiteStoreRejectDeviceTests {
                 connection: "node1/9", peer: "10.0.0.8:2", detail: "ExeRtn=1")
             _ = try await store.commit(WriteBatch(events: [answer]))
 
-            let activity = try await store.deviceActivity(since: dayStart, until: dayStart + 86_400_000)
+            let activity = try await store.deviceActivity(dayStart: dayStart, until: dayStart + 86_400_000)
             #expect(activity.map(\.mn) == [Sample.mnA, Sample.mnB, "UNKNOWNMN"].sorted())
             let a = try #require(activity.first { $0.mn == Sample.mnA })
             #expect(a == DeviceActivity(
                 mn: Sample.mnA, lastSeenMillis: dayStart + 120_000, lastQN: "T2", connection: "node1/7",
-                peer: "10.0.0.7:40001", framesInPeriod: 2, rejectsInPeriod: 0))
+                peer: "10.0.0.7:40001", framesToday: 2, rejectsToday: 0))
             let b = try #require(activity.first { $0.mn == Sample.mnB })
             #expect(b == DeviceActivity(
                 mn: Sample.mnB, lastSeenMillis: dayStart + 200_000, lastQN: "20261128080320000", connection: "node1/9",
-                peer: "10.0.0.8:2", framesInPeriod: 1, rejectsInPeriod: 2))
+                peer: "10.0.0.8:2", framesToday: 1, rejectsToday: 2))
             let unknown = try #require(activity.first { $0.mn == "UNKNOWNMN" })
             #expect(unknown == DeviceActivity(
-                mn: "UNKNOWNMN", lastSeenMillis: nil, lastQN: nil, connection: nil, peer: nil, framesInPeriod: 0, rejectsInPeriod: 1))
+                mn: "UNKNOWNMN", lastSeenMillis: nil, lastQN: nil, connection: nil, peer: nil, framesToday: 0, rejectsToday: 1))
 
-            // The day before: only A's first frame and B's early reject; seen devices are still listed.
-            let before = try await store.deviceActivity(since: dayStart - 86_400_000, until: dayStart)
+            // The day before: B's early reject. A device keeps the count of its latest day only,
+            // so A's upload of the day before is not counted there; seen devices are still listed.
+            let before = try await store.deviceActivity(dayStart: dayStart - 86_400_000, until: dayStart)
             #expect(before.map(\.mn) == [Sample.mnA, Sample.mnB])
-            #expect(before.map(\.framesInPeriod) == [1, 0])
-            #expect(before.map(\.rejectsInPeriod) == [0, 1])
+            #expect(before.map(\.framesToday) == [0, 0])
+            #expect(before.map(\.rejectsToday) == [0, 1])
 
             let answers = try await store.commandAnswers(mn: Sample.mnB, qn: "20261128080320000")
             #expect(answers == [StoredCommandAnswer(mn: Sample.mnB, qn: "20261128080320000", cn: "9012", atMillis: dayStart + 200_000, detail: "ExeRtn=1")])
@@ -469,9 +477,9 @@ struct SQLiteStoreFileTests {
         #expect(try await second.readings(ReadingQuery()) == before)
         #expect(try await second.frameStored(mn: Sample.mnA, qn: "Q1"))
         #expect(try await second.rejects(RejectQuery()).first?.record.raw == [0xFF])
-        #expect(try await second.deviceActivity(since: 0, until: 10).first?.lastQN == "Q1")
+        #expect(try await second.deviceActivity(dayStart: 0, until: 10).first?.lastQN == "Q1")
         let applied = try await second.pool.read { db in try SQLiteStore.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1", "v2-compliance", "v3-records"])
+        #expect(applied == ["v1", "v2-compliance", "v3-records", "v4-frame-counts"])
         // A resend after the restart is still a duplicate.
         let again = try await second.commit(WriteBatch(frames: [Sample.frame(qn: "Q1", readings: [SQLiteStoreCommitTests.fullReading()])]))
         #expect(again.frames == [FrameOutcome(duplicates: 1)])
