@@ -107,9 +107,13 @@ struct FrameProcessor: Sendable {
                 st: packet.header.st ?? "32", password: device.password)
         }
         let answerWanted = packet.header.flag?.answerWanted ?? false
-        committer.record(DeviceEvent(
-            kind: .seen, mn: mn, atMillis: wallMillis, qn: packet.header.qn, cn: cn,
-            connection: context.connection, peer: context.peer))
+        // A data upload tells the store all a "seen" event would (its MN, QN, time, connection
+        // and peer), and the store updates the device from it: only other frames need one.
+        if packet.kind == nil || packet.content.dataTime == nil {
+            committer.record(DeviceEvent(
+                kind: .seen, mn: mn, atMillis: wallMillis, qn: packet.header.qn, cn: cn,
+                connection: context.connection, peer: context.peer))
+        }
 
         switch cn {
         case "9011", "9012":
@@ -149,7 +153,7 @@ struct FrameProcessor: Sendable {
                 receivedAtMillis: wallMillis, connection: context.connection, peer: context.peer,
                 readings: packet.content.readings, receivedDayStartMillis: timeZone.dayStartMillis(unixMillis: wallMillis))
             let checkHistory = !packet.header.isBackfill && sessions.mayHaveHistoryPending(mn)
-            let answer = answerWanted ? Reply.dataAck(to: packet.header, edition: packet.edition).encode() : nil
+            let answer = answerWanted ? Reply.encodedDataAck(to: packet.header, edition: packet.edition) : nil
             if let answer, !checkHistory {
                 // The usual upload: nothing to wait for before handing it to the committer.
                 return .done(.upload(ingest, answer: answer))
@@ -160,7 +164,7 @@ struct FrameProcessor: Sendable {
         // Anything else the device sent that asks for an answer gets the data answer.
         metrics.frame("other")
         if answerWanted, !cn.hasPrefix("90") {
-            return .done(.accepted(reply: Reply.dataAck(to: packet.header, edition: packet.edition).encode()))
+            return .done(.accepted(reply: Reply.encodedDataAck(to: packet.header, edition: packet.edition)))
         }
         return .done(.accepted(reply: nil))
     }

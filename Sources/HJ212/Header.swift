@@ -56,6 +56,14 @@ public struct Header: Sendable, Hashable {
         present & bit == 0 ? nil : long & bit == 0 ? ref.string : longValues.first?[bit]
     }
 
+    /// QN, PW and MN as kept inline, when all three are present and none is long: what the
+    /// platform's answers copy (see `Reply.encodedDataAck`).
+    var answerFields: (qn: InlineText, pw: InlineText, mn: InlineText)? {
+        let fields = Field.qn | Field.pw | Field.mn
+        guard present & fields == fields, long & fields == 0 else { return nil }
+        return (qnText, pwText, mnText)
+    }
+
     /// A value for a field kept as bytes: its bytes, or the value itself when it is long.
     private static func inline(_ value: String?) -> (InlineText, long: String?) {
         guard let value else { return (InlineText(), nil) }

@@ -49,6 +49,13 @@ struct InlineText: Sendable {
         length <= offset ? 0 : ByteWords.prefixMask(length &- offset)
     }
 
+    /// Appends the text's bytes to `out`.
+    @inline(__always)
+    func append(to out: inout [UInt8]) {
+        var words = words
+        withUnsafeBytes(of: &words) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
     /// The text, decoded as `String(decoding:as: UTF8.self)` would decode the bytes.
     var string: String {
         var words = words

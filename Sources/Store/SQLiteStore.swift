@@ -55,7 +55,8 @@ public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
 /// - `rejects`: `id, received_at, peer, mn, reason, detail, raw` (the bytes exactly as received).
 ///   Indexes on `received_at` and `(mn, received_at)`.
 /// - `devices` (`WITHOUT ROWID`): `mn` primary key, `last_seen` (ms), `last_qn`, `connection`,
-///   `peer`; upserted by `seen` and `commandAnswer` events, keeping the latest by time. Since
+///   `peer`; upserted by `seen` and `commandAnswer` events and by uploads (an upload is its
+///   device's "seen": the latest of a batch per device), keeping the latest by time. Since
 ///   `v4-frame-counts` also `frames_day` (the start of the gateway's local day, ms) and
 ///   `frames_today` (uploads received that day), upserted once per device and batch; they serve
 ///   ``deviceActivity(dayStart:until:)`` without counting rows.
