@@ -82,14 +82,24 @@ extension SQLiteStore {
                         mn: mn, lastSeenMillis: nil, lastQN: nil, connection: nil, peer: nil,
                         framesToday: 0, rejectsToday: 0)
                 }
+                // A file the gateway has not migrated to v4 yet (the CLI opens it as it is)
+                // still counts its uploads by `frames` rows.
+                let counted = try db.columns(in: "devices").contains { $0.name == "frames_day" }
                 let devices = try Row.fetchAll(
                     db,
-                    sql: """
-                        SELECT mn, last_seen, last_qn, connection, peer,
-                            CASE WHEN frames_day = ? THEN frames_today ELSE 0 END AS frames
-                        FROM devices
-                        """,
-                    arguments: [dayStart])
+                    sql: counted
+                        ? """
+                            SELECT mn, last_seen, last_qn, connection, peer,
+                                CASE WHEN frames_day = ? THEN frames_today ELSE 0 END AS frames
+                            FROM devices
+                            """
+                        : """
+                            SELECT mn, last_seen, last_qn, connection, peer,
+                                (SELECT count(*) FROM frames f WHERE f.mn = devices.mn AND f.received_at >= ?1
+                                    AND f.received_at < ?2) AS frames
+                            FROM devices
+                            """,
+                    arguments: counted ? [dayStart] : [dayStart, until])
                 for row in devices {
                     let mn: String = row["mn"]
                     var device = entry(mn)

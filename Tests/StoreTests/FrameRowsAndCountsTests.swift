@@ -100,6 +100,33 @@ struct FrameRowsAndCountsTests {
         }
     }
 
+    @Test("a file not migrated to v4 yet (the CLI opens it as it is) counts today's uploads by frames rows")
+    func unmigratedFile() async throws {
+        let database = TemporaryDatabase()
+        defer { database.remove() }
+        let file = try V1Reference(path: database.path)
+        _ = try file.commit([
+            Sample.frame(qn: "T1", receivedAt: Self.dayStart + 1_000, readings: [Sample.reading("a21026", rtd: 1)]),
+            Sample.frame(qn: "T2", at: Sample.base + 60, receivedAt: Self.dayStart + 2_000, readings: [Sample.reading("a21026", rtd: 2)]),
+            Sample.frame(qn: "Y1", at: Sample.base - 60, receivedAt: Self.dayStart - 1_000, readings: [Sample.reading("a21026", rtd: 3)]),
+        ])
+        try file.close()
+        let queue = try DatabaseQueue(path: database.path)
+        try await queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO devices (mn, last_seen, last_qn, connection, peer) VALUES (?, ?, 'T2', 'node1/7', 'p')",
+                arguments: [Sample.mnA, Self.dayStart + 2_000])
+        }
+        try queue.close()
+
+        let store = try SQLiteStore(path: database.path)
+        let activity = try await store.deviceActivity(dayStart: Self.dayStart, until: Self.dayStart + Self.day)
+        try await store.close()
+        #expect(activity.map(\.mn) == [Sample.mnA])
+        #expect(activity.first?.framesToday == 2)
+        #expect(activity.first?.lastQN == "T2")
+    }
+
     @Test("the default day of an upload is the Beijing day it was received in")
     func beijingDay() {
         // 2026-11-28 23:59:59.999 and 2026-11-29 00:00:00.000 in Beijing.
