@@ -29,9 +29,9 @@ extension Reply {
             buffer[5] = UInt8(ascii: "0") + UInt8(length % 10)
         }
         let crc = out.withUnsafeBytes { CRC16.hj212(UnsafeRawBufferPointer(rebasing: $0[6...])) }
-        let hex = Array("0123456789ABCDEF".utf8)
         for shift in stride(from: 12, through: 0, by: -4) {
-            out.append(hex[Int(crc >> UInt16(shift)) & 0xF])
+            let digit = UInt8(truncatingIfNeeded: crc >> UInt16(shift)) & 0xF
+            out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10)
         }
         out.append(contentsOf: [0x0D, 0x0A])
         return out
