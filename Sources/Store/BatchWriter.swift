@@ -15,7 +15,7 @@ import HJ212
 /// time and connection. Only a frame that did not (a piece merged into a stored record, a resend
 /// under a new QN, an upload without readings) gets a row in `frames`, so that every acknowledged
 /// (MN, QN) can be found. Each device's count of today's uploads is kept in `devices`, written
-/// once per device and batch together with its "seen" state.
+/// once per device and batch together with the state of its latest upload.
 enum BatchWriter {
     static let insertRecord = """
         INSERT INTO records (mn, kind, data_time_unix, data_time, edition, backfill, received_at, connection, qn,
@@ -150,16 +150,16 @@ enum BatchWriter {
             }
         }
 
-        var counts = UploadCounts(batch.frames)
+        let counts = UploadCounts(batch.frames)
         if !batch.events.isEmpty || !counts.isEmpty {
             let device = try RawStatement(cached: upsertDevice, on: db)
-            func upsert(mn: String, at: Int64, qn: String?, connection: String, peer: String) throws {
+            func upsert(mn: String, at: Int64, qn: String?, connection: String, peer: String, count: UploadCounts.Count?) throws {
                 try device.bind(1, mn)
                 try device.bind(2, at)
                 try device.bind(3, qn)
                 try device.bind(4, connection)
                 try device.bind(5, peer)
-                if let count = counts.take(mn) {
+                if let count {
                     try device.bind(6, count.dayStartMillis)
                     try device.bind(7, count.uploads)
                 } else {
@@ -169,7 +169,7 @@ enum BatchWriter {
                 try device.run()
             }
             for event in batch.events {
-                try upsert(mn: event.mn, at: event.atMillis, qn: event.qn, connection: event.connection, peer: event.peer)
+                try upsert(mn: event.mn, at: event.atMillis, qn: event.qn, connection: event.connection, peer: event.peer, count: nil)
                 if event.kind == .commandAnswer {
                     let answer = try RawStatement(cached: insertAnswer, on: db)
                     try answer.bind(1, event.mn)
@@ -180,11 +180,11 @@ enum BatchWriter {
                     try answer.run()
                 }
             }
-            // Devices whose uploads came without a "seen" event in this batch (it went with the
-            // one before): their count, with the state of their latest upload.
-            for (mn, count) in counts.remaining {
+            // Uploads record no "seen" event: each device's latest upload of the batch is its
+            // state (the upsert keeps the latest by time), written with its count.
+            for (mn, count) in counts.byMN {
                 let last = batch.frames[count.latest]
-                try upsert(mn: mn, at: last.receivedAtMillis, qn: last.qn, connection: last.connection, peer: last.peer)
+                try upsert(mn: mn, at: last.receivedAtMillis, qn: last.qn, connection: last.connection, peer: last.peer, count: count)
             }
         }
 

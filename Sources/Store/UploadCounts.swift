@@ -1,4 +1,5 @@
-/// A batch's uploads counted per device for its "frames today" (`devices.frames_today`).
+/// A batch's uploads counted per device for its "frames today" (`devices.frames_today`), with
+/// the position of its latest upload, whose state (time, QN, connection, peer) the device takes.
 ///
 /// Each device's count is of the latest day among its uploads in the batch: the uploads of an
 /// earlier day (a batch that spans midnight) belong to a day that is over, whose count nobody
@@ -12,7 +13,8 @@ struct UploadCounts {
         var latest: Int
     }
 
-    private var byMN: [String: Count] = [:]
+    /// Each device's count.
+    private(set) var byMN: [String: Count] = [:]
 
     init(_ frames: [IngestFrame]) {
         guard !frames.isEmpty else { return }
@@ -34,12 +36,4 @@ struct UploadCounts {
     }
 
     var isEmpty: Bool { byMN.isEmpty }
-
-    /// The device's count, once: later calls for it return nil.
-    mutating func take(_ mn: String) -> Count? {
-        byMN.removeValue(forKey: mn)
-    }
-
-    /// The counts not taken yet.
-    var remaining: [String: Count] { byMN }
 }

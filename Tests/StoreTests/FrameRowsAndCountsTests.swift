@@ -65,7 +65,7 @@ struct FrameRowsAndCountsTests {
 
             _ = try await store.commit(WriteBatch(frames: [upload("A1", at: 1_000), upload("A2", at: 2_000)], events: [seen("A2", at: 2_000)]))
             #expect(try await today() == [Sample.mnA: 2])
-            // An upload whose "seen" event went with the batch before still counts.
+            // An upload with no "seen" event in its batch (the gateway records none for uploads) counts.
             _ = try await store.commit(WriteBatch(frames: [upload("A3", at: 3_000)]))
             #expect(try await today() == [Sample.mnA: 3])
             // A device first heard of through an upload alone gets its row, with that upload's state.
@@ -97,6 +97,29 @@ struct FrameRowsAndCountsTests {
             let a = try #require(try await store.deviceActivity(dayStart: 0, until: 0).first { $0.mn == Sample.mnA })
             #expect(a.lastQN == "M2")
             #expect(a.lastSeenMillis == Self.dayStart + 2 * Self.day + 1)
+        }
+    }
+
+    @Test("an upload later than a seen event of the same batch gives the device its state, and its count once")
+    func uploadAfterEvent() async throws {
+        try await withStore { store, _ in
+            let heartbeat = DeviceEvent(
+                kind: .seen, mn: Sample.mnA, atMillis: Self.dayStart + 2_000, qn: "H1", cn: "9015", connection: "node1/7", peer: "p")
+            let early = Sample.frame(qn: "U1", receivedAt: Self.dayStart + 1_000, readings: [Sample.reading("a21026", rtd: 1)])
+            let late = Sample.frame(qn: "U2", at: Sample.base + 60, receivedAt: Self.dayStart + 3_000, readings: [Sample.reading("a21026", rtd: 2)])
+            _ = try await store.commit(WriteBatch(frames: [early, late], events: [heartbeat]))
+            let a = try #require(try await store.deviceActivity(dayStart: Self.dayStart, until: Self.dayStart + Self.day).first)
+            #expect(a.lastQN == "U2")
+            #expect(a.lastSeenMillis == Self.dayStart + 3_000)
+            #expect(a.framesToday == 2)
+            // A later heartbeat takes over the state and leaves the count alone.
+            let later = DeviceEvent(
+                kind: .seen, mn: Sample.mnA, atMillis: Self.dayStart + 4_000, qn: "H2", cn: "9015", connection: "node1/8", peer: "p")
+            _ = try await store.commit(WriteBatch(events: [later]))
+            let b = try #require(try await store.deviceActivity(dayStart: Self.dayStart, until: Self.dayStart + Self.day).first)
+            #expect(b.lastQN == "H2")
+            #expect(b.connection == "node1/8")
+            #expect(b.framesToday == 2)
         }
     }
 
