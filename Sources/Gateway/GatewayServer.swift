@@ -70,7 +70,9 @@ public final class GatewayServer: Sendable {
             }
             .bind(host: settings.host, port: settings.port)
             .get()
-        logger.info("device port listening", metadata: ["address": "\(settings.host):\(channel.localAddress?.port ?? 0)"])
+        logger.info("device port listening", metadata: [
+            "address": "\(settings.host):\(channel.localAddress?.port ?? 0)", "allocator": "\(MemoryTrimmer.allocator)",
+        ])
         return Listener(channel: channel)
     }
 

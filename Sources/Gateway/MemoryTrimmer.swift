@@ -4,9 +4,10 @@ import CMalloc
 
 /// Gives the heap pages freed after a burst back to the operating system.
 ///
-/// glibc keeps freed memory in its arenas for reuse, so after thousands of devices upload at
-/// once (a reconnect storm, the top of the hour) the gateway's resident memory would stay at
-/// the burst's peak while it idles. The committer calls `trimAfterBurst` when its queue runs
+/// The allocator keeps freed memory for reuse (glibc in its arenas, jemalloc, which `hj212`
+/// links on Linux, as dirty pages it purges only after seconds), so after thousands of devices
+/// upload at once (a reconnect storm, the top of the hour) the gateway's resident memory would
+/// stay at the burst's peak while it idles. The committer calls `trimAfterBurst` when its queue runs
 /// empty after many frames; the trim runs off the commit path, at most once a second.
 public enum MemoryTrimmer {
     /// Frames committed since the last trim that make a burst worth trimming after.
@@ -24,7 +25,16 @@ public enum MemoryTrimmer {
 
     static func trim() {
         #if os(Linux)
-        _ = malloc_trim(0)
+        if hj212_jemalloc_purge() != 0 { _ = malloc_trim(0) }
+        #endif
+    }
+
+    /// The allocator serving the process: "jemalloc" or "glibc".
+    public static var allocator: String {
+        #if os(Linux)
+        return hj212_mallctl() != nil ? "jemalloc" : "glibc"
+        #else
+        return "system"
         #endif
     }
 }
