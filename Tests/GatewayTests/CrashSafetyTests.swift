@@ -24,6 +24,8 @@ struct CrashSafetyTests {
     struct Server {
         let process: Process
         let port: Int
+        /// What it logged up to binding its port.
+        let startLog: String
     }
 
     static func writeConfig(in directory: URL, devices: [String]) throws -> URL {
@@ -68,7 +70,7 @@ struct CrashSafetyTests {
                 let port = Int(seen[range].split(separator: ":").last ?? "") ?? 0
                 // Keep draining stderr so the process never blocks on a full pipe.
                 errors.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
-                return Server(process: process, port: port)
+                return Server(process: process, port: port, startLog: seen)
             }
         }
         process.terminate()
@@ -83,6 +85,10 @@ struct CrashSafetyTests {
         let devices = (0..<8).map { "CRASH" + String(format: "%019d", $0) }
         let config = try Self.writeConfig(in: directory, devices: devices)
         let server = try Self.start(config: config)
+        #if os(Linux)
+        // The shipped binary runs on jemalloc (Package.swift links it), and survives kill -9 on it.
+        #expect(server.startLog.contains("allocator=jemalloc"), "\(server.startLog)")
+        #endif
 
         // Eight devices upload as fast as their acks allow, remembering what was acknowledged.
         let port = server.port
