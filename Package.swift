@@ -86,6 +86,7 @@ let package = Package(
             name: "Store",
             dependencies: [
                 "HJ212",
+                "LocalTime",
                 "CThread",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

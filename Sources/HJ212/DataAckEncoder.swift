@@ -21,18 +21,9 @@ extension Reply {
         if flag >= 10 { out.append(UInt8(ascii: "0") + flag / 10) }
         out.append(UInt8(ascii: "0") + flag % 10)
         out.append(contentsOf: ";CP=&&&&".utf8)
-        let length = out.count - 6
-        out.withUnsafeMutableBufferPointer { buffer in
-            buffer[2] = UInt8(ascii: "0") + UInt8(length / 1000 % 10)
-            buffer[3] = UInt8(ascii: "0") + UInt8(length / 100 % 10)
-            buffer[4] = UInt8(ascii: "0") + UInt8(length / 10 % 10)
-            buffer[5] = UInt8(ascii: "0") + UInt8(length % 10)
-        }
+        PacketEncoder.writeLength(out.count - 6, into: &out)
         let crc = out.withUnsafeBytes { CRC16.hj212(UnsafeRawBufferPointer(rebasing: $0[6...])) }
-        for shift in stride(from: 12, through: 0, by: -4) {
-            let digit = UInt8(truncatingIfNeeded: crc >> UInt16(shift)) & 0xF
-            out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10)
-        }
+        PacketEncoder.appendHex(crc, to: &out)
         out.append(contentsOf: [0x0D, 0x0A])
         return out
     }

@@ -148,7 +148,7 @@ public enum PacketEncoder {
 
     /// The CRC as four uppercase hex digits.
     @inline(__always)
-    private static func appendHex(_ value: UInt16, to out: inout [UInt8]) {
+    static func appendHex(_ value: UInt16, to out: inout [UInt8]) {
         for shift in stride(from: 12, through: 0, by: -4) {
             let digit = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xF
             out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10)
@@ -156,7 +156,7 @@ public enum PacketEncoder {
     }
 
     /// Writes `length` (at most 9999) as the four digits after `##`.
-    private static func writeLength(_ length: Int, into out: inout [UInt8]) {
+    static func writeLength(_ length: Int, into out: inout [UInt8]) {
         var rest = min(max(length, 0), 9999)
         for index in stride(from: 5, through: 2, by: -1) {
             out[index] = UInt8(ascii: "0") + UInt8(rest % 10)

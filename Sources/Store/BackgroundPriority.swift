@@ -1,6 +1,4 @@
-import CThread
 import Foundation
-import Glibc
 import Synchronization
 
 /// Runs work that nobody is waiting on at the moment (reads for compliance, publication, the
@@ -28,8 +26,8 @@ public enum BackgroundPriority {
         let result = Mutex(false)
         let done = DispatchSemaphore(value: 0)
         let probe = Thread {
-            if let nice = currentNice(), nice < 19, set(nice + 1) {
-                let restored = set(nice)
+            if let nice = currentNice(), nice < 19, ThreadNice.set(nice + 1) {
+                let restored = ThreadNice.set(nice)
                 result.withLock { $0 = restored }
             }
             done.signal()
@@ -47,27 +45,11 @@ public enum BackgroundPriority {
     public static func run<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         guard isAvailable, let previous = currentNice() else { return try body() }
         let lowered = min(previous + steps, 19)
-        guard lowered > previous, set(lowered) else { return try body() }
-        defer { _ = set(previous) }
+        guard lowered > previous, ThreadNice.set(lowered) else { return try body() }
+        defer { _ = ThreadNice.set(previous) }
         return try body()
     }
 
     /// The calling thread's nice value, nil when it cannot be read.
-    public static func currentNice() -> Int32? {
-        #if os(Linux)
-        errno = 0
-        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(hj212_thread_id()))
-        return nice == -1 && errno != 0 ? nil : nice
-        #else
-        return nil
-        #endif
-    }
-
-    private static func set(_ nice: Int32) -> Bool {
-        #if os(Linux)
-        return setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(hj212_thread_id()), nice) == 0
-        #else
-        return false
-        #endif
-    }
+    public static func currentNice() -> Int32? { ThreadNice.current() }
 }

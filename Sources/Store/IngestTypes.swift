@@ -1,4 +1,5 @@
 import HJ212
+import LocalTime
 
 /// How a stored reading reached the platform.
 public enum Backfill: Int, Sendable, Hashable, Codable {
@@ -56,12 +57,9 @@ public struct IngestFrame: Sendable, Hashable {
         self.readings = readings
     }
 
-    /// The start of the Beijing (UTC+08:00) day holding `millis`: the day when the caller names none.
+    /// The start of the Beijing day holding `millis`: the day when the caller names none.
     static func beijingDayStart(_ millis: Int64) -> Int64 {
-        let offset: Int64 = 8 * 3_600_000
-        let day: Int64 = 86_400_000
-        let local = millis + offset
-        return (local - ((local % day) + day) % day) - offset
+        LocalTimeZone.beijing.dayStartMillis(unixMillis: millis)
     }
 }
 

@@ -1,6 +1,3 @@
-import CThread
-import Glibc
-
 /// Raises the priority of the thread that runs a commit, for the commit's duration.
 ///
 /// The store has one writer, and under load it is the pipeline's narrowest stage: everything
@@ -17,23 +14,12 @@ enum WriterPriority {
     /// Raises the calling thread; returns its previous nice value to restore, or nil when the
     /// priority could not be raised.
     static func raise() -> Int32? {
-        #if os(Linux)
-        let thread = id_t(hj212_thread_id())
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        errno = 0
-        let current = getpriority(which, thread)
-        if current == -1 && errno != 0 { return nil }
-        guard setpriority(which, thread, current - steps) == 0 else { return nil }
+        guard let current = ThreadNice.current(), ThreadNice.set(current - steps) else { return nil }
         return current
-        #else
-        return nil
-        #endif
     }
 
     /// Puts the calling thread back to `nice` (lowering a priority is always allowed).
     static func restore(_ nice: Int32) {
-        #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(hj212_thread_id()), nice)
-        #endif
+        _ = ThreadNice.set(nice)
     }
 }
