@@ -254,6 +254,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Store", "HJ212", "LocalTime", "HJ212Command",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

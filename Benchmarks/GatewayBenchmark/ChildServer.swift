@@ -35,8 +35,9 @@ final class ChildServer {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-            if let range = text.range(of: #"address=127\.0\.0\.1:\d+"#, options: .regularExpression),
-               let port = Int(text[range].split(separator: ":").last ?? "") {
+            // The device port's line, not the http listener's.
+            let lines = text.split(separator: "\n").filter { !$0.contains("http listening") }
+            if let port = lines.lazy.compactMap({ Self.port(in: $0) }).first {
                 return ChildServer(process: process, port: port, logFile: logFile)
             }
             if !process.isRunning {
@@ -46,6 +47,17 @@ final class ChildServer {
         }
         process.terminate()
         throw BenchmarkError("\(executable.lastPathComponent) did not log its address within \(Int(timeout)) s; see \(logFile.path)")
+    }
+
+    /// The port of `hj212 serve`'s http listener (/metrics), from its log; nil when it has none.
+    func httpPort() -> Int? {
+        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").filter { $0.contains("http listening") }.lazy.compactMap { Self.port(in: $0) }.first
+    }
+
+    private static func port(in line: Substring) -> Int? {
+        guard let range = line.range(of: #"address=127\.0\.0\.1:\d+"#, options: .regularExpression) else { return nil }
+        return Int(line[range].split(separator: ":").last ?? "")
     }
 
     /// SIGTERM, then waits up to `grace` seconds before SIGKILL. Returns how it ended, in words.

@@ -235,6 +235,7 @@ struct GatewayBenchmark {
             lines.append(
                 "stored: \(frames) frames, \(readings) readings (\(ok ? "every acknowledged frame and reading is in the database" : "FEWER THAN ACKNOWLEDGED"))")
         }
+        if let stages = run.stages { lines += stages.lines }
         lines.append("server: \(run.ending)")
         for problem in run.problems { lines.append("server log: \(problem)") }
         print(lines.joined(separator: "\n"))

@@ -30,6 +30,8 @@ final class AnswerSequencer: Sendable {
         /// all that gathered meanwhile (a commit settles many tickets of a connection at once).
         var outgoing: [UInt8] = []
         var writeScheduled = false
+        /// When the write now scheduled was asked for (its answers were released).
+        var writeRequested = ContinuousClock.now
 
         var outstanding: Int { Int(next - flushed) }
     }
@@ -37,13 +39,17 @@ final class AnswerSequencer: Sendable {
     private let channel: any Channel
     private let limit: Int
     private let state = NIOLockedValueBox(State())
+    /// Where the delay between releasing answers and writing them is recorded.
+    private let metrics: GatewayMetrics?
 
     /// - Parameters:
     ///   - channel: Where answers are written.
     ///   - limit: The most tickets outstanding at once (frames read ahead of their answers).
-    init(channel: any Channel, limit: Int) {
+    ///   - metrics: Records `answerWriteDelay` for each write (nil: nothing is recorded).
+    init(channel: any Channel, limit: Int, metrics: GatewayMetrics? = nil) {
         self.channel = channel
         self.limit = max(1, limit)
+        self.metrics = metrics
     }
 
     /// The next ticket when fewer than `limit` are outstanding; otherwise nil, and `whenRoom`
@@ -77,6 +83,7 @@ final class AnswerSequencer: Sendable {
             }
             if !state.outgoing.isEmpty && !state.writeScheduled {
                 state.writeScheduled = true
+                state.writeRequested = .now
                 scheduleWrite = true
             }
             var room: (@Sendable () -> Void)?
@@ -98,12 +105,14 @@ final class AnswerSequencer: Sendable {
 
     /// Hands every gathered answer to the channel in one write (on the event loop).
     private func writeOutgoing() {
-        let bytes = state.withLockedValue { state -> [UInt8] in
+        let (bytes, requested) = state.withLockedValue { state -> ([UInt8], ContinuousClock.Instant) in
             state.writeScheduled = false
             defer { state.outgoing.removeAll(keepingCapacity: false) }
-            return state.outgoing
+            return (state.outgoing, state.writeRequested)
         }
-        if !bytes.isEmpty { channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }
+        guard !bytes.isEmpty else { return }
+        metrics?.answerWriteDelay.recordNanoseconds(nanoseconds(since: requested))
+        channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
     }
 
     /// Runs `done` once every ticket handed out is settled and its answer handed to the channel

@@ -152,7 +152,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         admitted = true
         environment.metrics.connectionsOpened.increment()
         environment.metrics.connectionsActive.record(environment.access.activeConnections)
-        answers = AnswerSequencer(channel: channel, limit: environment.settings.pipelineDepth)
+        answers = AnswerSequencer(channel: channel, limit: environment.settings.pipelineDepth, metrics: environment.metrics)
         let wakeTarget = NIOLoopBound(self, eventLoop: context.eventLoop)
         wakeUp = { wakeTarget.eventLoop.execute { wakeTarget.value.wake() } }
         processorContext = FrameProcessor.Context(connection: name, peer: peer, address: address, logger: logger, channel: channel)

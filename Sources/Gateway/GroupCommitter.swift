@@ -47,6 +47,8 @@ public final class GroupCommitter: Sendable {
     private struct Taken: Sendable {
         var batch: WriteBatch
         var completions: [Completion?]
+        /// How long the batch's oldest frame waited in the queue (nil: the batch has no frames).
+        var oldestWait: Duration?
     }
 
     /// What the commit loop does next, decided under the lock and done outside it.
@@ -62,6 +64,8 @@ public final class GroupCommitter: Sendable {
         /// Queued frames and their completions, index for index.
         var frames: [IngestFrame] = []
         var completions: [Completion?] = []
+        /// When each queued frame was handed in, index for index.
+        var queuedAt: [ContinuousClock.Instant] = []
         var rejects: [RejectRecord] = []
         /// Command answers, in arrival order.
         var answers: [DeviceEvent] = []
@@ -124,6 +128,7 @@ public final class GroupCommitter: Sendable {
             }
             state.frames.append(frame)
             state.completions.append(completion)
+            state.queuedAt.append(.now)
             return .queued
         }
         if case .queued = offer { advance(afterCommit: false) }
@@ -233,6 +238,7 @@ public final class GroupCommitter: Sendable {
         case .commit(let taken, let waiters):
             for waiter in waiters { waiter() }
             let started = ContinuousClock.now
+            if let waited = taken.oldestWait { metrics.commitWait.recordNanoseconds(waited.nanoseconds) }
             store.commit(taken.batch) { [self] result in
                 if case .success = result { metrics.commitLatency.recordNanoseconds(nanoseconds(since: started)) }
                 settling.async { [self] in
@@ -255,23 +261,26 @@ public final class GroupCommitter: Sendable {
         state.committedSinceTrim += count
         var frames: [IngestFrame] = []
         var completions: [Completion?] = []
+        let oldestWait = count > 0 ? ContinuousClock.now - state.queuedAt[0] : nil
         if count == state.frames.count {
             // The usual case under load: the whole queue goes, without copying it.
             swap(&frames, &state.frames)
             swap(&completions, &state.completions)
             state.frames.reserveCapacity(count)
             state.completions.reserveCapacity(count)
+            state.queuedAt.removeAll(keepingCapacity: true)
         } else {
             frames = Array(state.frames[..<count])
             completions = Array(state.completions[..<count])
             state.frames.removeFirst(count)
             state.completions.removeFirst(count)
+            state.queuedAt.removeFirst(count)
         }
         let batch = WriteBatch(frames: frames, rejects: state.rejects, events: state.answers + state.seen.values)
         state.rejects.removeAll(keepingCapacity: true)
         state.answers.removeAll(keepingCapacity: true)
         state.seen.removeAll(keepingCapacity: true)
-        return Taken(batch: batch, completions: completions)
+        return Taken(batch: batch, completions: completions, oldestWait: oldestWait)
     }
 
     /// After a batch's commit: runs its frames' completions and tells `onCommitted`.
@@ -311,7 +320,13 @@ public final class GroupCommitter: Sendable {
 }
 
 func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
-    let elapsed = ContinuousClock.now - start
-    return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+    (ContinuousClock.now - start).nanoseconds
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, as the metrics timers take it.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
 }
 

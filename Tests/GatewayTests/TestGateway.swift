@@ -31,14 +31,14 @@ final class TestGateway: Sendable {
     }
 
     init(settings: GatewaySettings = GatewaySettings(host: "127.0.0.1", port: 0), devices: [DeviceProfile] = TestGateway.devices(),
-         access: AccessGuard.Settings = .init(), batch: GroupCommitter.Settings = .init()) async throws {
+         access: AccessGuard.Settings = .init(), batch: GroupCommitter.Settings = .init(),
+         metrics: GatewayMetrics = GatewayMetrics()) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hj212-gateway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path)
         try await store.migrate()
         var logger = Logger(label: "test.gateway")
         logger.logLevel = .critical
-        let metrics = GatewayMetrics()
         committer = GroupCommitter(store: store, settings: batch, logger: logger, metrics: metrics)
         sessions = SessionRegistry()
         var settings = settings
