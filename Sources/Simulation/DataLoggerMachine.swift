@@ -17,6 +17,10 @@ public struct LoggerStatistics: Sendable, Hashable {
     public var dropped = 0
     /// Back-filled uploads (RF=1 in 2025).
     public var backfilled = 0
+    /// Data times of the hour records this logger sent with the back-fill marker at least once.
+    /// Which hours those are depends on scheduling (a late answer or reconnect turns a live upload
+    /// into back-fill), so tests compare what was stored against this instead of guessing.
+    public var backfilledHours: Set<LocalDateTime> = []
     /// Real-time records produced while offline (loggers back-fill interval data only).
     public var realtimeLost = 0
     public var heartbeats = 0
@@ -40,6 +44,7 @@ public struct LoggerStatistics: Sendable, Hashable {
         gaveUp += other.gaveUp
         dropped += other.dropped
         backfilled += other.backfilled
+        backfilledHours.formUnion(other.backfilledHours)
         realtimeLost += other.realtimeLost
         heartbeats += other.heartbeats
         commandsAnswered += other.commandsAnswered
@@ -393,6 +398,7 @@ public struct DataLoggerMachine: Sendable {
         let qn = nextQN(wall: wall)
         let password = injector.rollWrongPassword() ? FaultInjector.wrongPassword(for: device.password) : device.password
         let packet = uploadPacket(pending.record, qn: qn, backfill: pending.backfill, password: password)
+        if pending.backfill && pending.record.kind == .hour { statistics.backfilledHours.insert(pending.record.dataTime) }
         var frames = [injector.encode(packet, key: key)]
         if packet.header.flag?.answerWanted == true {
             outstanding[qn] = Outstanding(pending: pending, sentAt: wall, attempts: attempts)
