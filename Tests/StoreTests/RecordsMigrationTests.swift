@@ -24,7 +24,7 @@ struct RecordsMigrationTests {
         let logs = LogCapture()
         let store = try await database.open(logs: logs)
         do {
-            #expect(logs.entries.contains { $0.message == "store migrated" && $0.metadata["applied"] == "v3-records,v4-frame-counts" })
+            #expect(logs.entries.contains { $0.message == "store migrated" && $0.metadata["applied"] == "v3-records,v4-frame-counts,v5-period-digests" })
             #expect(try await store.readings(ReadingQuery()) == before)
             let tables = try await store.pool.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('readings', 'records')")

@@ -317,7 +317,7 @@ struct SQLiteStoreQueryTests {
         }
     }
 
-    @Test("queries use the keys: by device through records_by_key, in its order; frames by (QN, MN)")
+    @Test("queries use the keys: by device through records_by_key, in its order; frames by (QN, MN); a day's periods from an index alone")
     func queryPlans() async throws {
         try await withStore { store, _ in
             func plan(_ query: ReadingQuery) async throws -> String {
@@ -354,6 +354,15 @@ struct SQLiteStoreQueryTests {
                     .map { $0["detail"] as String }.joined()
             }
             #expect(summary.contains("records_by_key"))
+            // A day's judged periods for publication: from the index alone, never the table.
+            let digests = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    EXPLAIN QUERY PLAN SELECT mn, pollutant, start_unix, status, judged, cou, flags, judgement, multiple
+                    FROM periods WHERE basis = ? AND start_unix >= ? AND start_unix < ?
+                    """, arguments: ["hour", 0, 10])
+                    .map { $0["detail"] as String }.joined()
+            }
+            #expect(digests.contains("COVERING INDEX periods_by_time"))
         }
     }
 
@@ -479,7 +488,7 @@ struct SQLiteStoreFileTests {
         #expect(try await second.rejects(RejectQuery()).first?.record.raw == [0xFF])
         #expect(try await second.deviceActivity(dayStart: 0, until: 10).first?.lastQN == "Q1")
         let applied = try await second.pool.read { db in try SQLiteStore.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1", "v2-compliance", "v3-records", "v4-frame-counts"])
+        #expect(applied == ["v1", "v2-compliance", "v3-records", "v4-frame-counts", "v5-period-digests"])
         // A resend after the restart is still a duplicate.
         let again = try await second.commit(WriteBatch(frames: [Sample.frame(qn: "Q1", readings: [SQLiteStoreCommitTests.fullReading()])]))
         #expect(again.frames == [FrameOutcome(duplicates: 1)])
