@@ -24,6 +24,46 @@ import Testing
         #expect(NumberFormat.display(nil, unit: "mg/L") == "—")
     }
 
+    /// The digit writer against the obvious String version it replaced, over random magnitudes,
+    /// signs and decimals (seeded, so a failure repeats).
+    @Test func fixedPointDigitsMatchTheStringVersion() {
+        func reference(_ units: Int64, _ decimals: Int) -> String {
+            var digits = String(units.magnitude)
+            if decimals > 0 {
+                if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
+                digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
+                while digits.hasSuffix("0") { digits.removeLast() }
+                if digits.hasSuffix(".") { digits.removeLast() }
+            }
+            return units < 0 && digits != "0" ? "-" + digits : digits
+        }
+        var generator = SplitMix(seed: 212)
+        for _ in 0..<20_000 {
+            let magnitude = Int64(generator.next() % 16)
+            var units = Int64(generator.next() % UInt64(pow(10, Double(magnitude))))
+            if generator.next() % 2 == 0 { units = -units }
+            if generator.next() % 7 == 0 { units *= 1000 }
+            let decimals = Int(generator.next() % 11)
+            #expect(NumberFormat.digitsText(units, decimals: decimals) == reference(units, decimals), "\(units) \(decimals)")
+        }
+        #expect(NumberFormat.digitsText(0, decimals: 3) == "0")
+        #expect(NumberFormat.digitsText(-5, decimals: 3) == "-0.005")
+        #expect(NumberFormat.digitsText(120_000, decimals: 4) == "12")
+        #expect(NumberFormat.digitsText(999_999_999_999_999, decimals: 0) == "999999999999999")
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     @Test func dataNumbersAreShortAndValidJSON() {
         #expect(NumberFormat.data(0.1 + 0.2) == "0.3")
         #expect(NumberFormat.data(70.1234) == "70.123")

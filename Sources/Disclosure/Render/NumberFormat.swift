@@ -62,21 +62,45 @@ enum NumberFormat {
         // Near a half the product's own rounding may differ from printf's exact decimal rounding.
         let nearHalf = abs(abs(exact - exact.rounded(.towardZero)) - 0.5) < 1e-6
         guard abs(scaled) < 1e15, !nearHalf else { return trimmed(String(format: "%.\(decimals)f", value)) }
-        let units = Int64(scaled)
-        var digits = String(units.magnitude)
-        if decimals > 0 {
-            if digits.count <= decimals { digits = String(repeating: "0", count: decimals - digits.count + 1) + digits }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -decimals))
-            digits = trimmed(digits)
+        return digitsText(Int64(scaled), decimals: decimals)
+    }
+
+    /// `units` / 10^`decimals` in fixed point, trailing fractional zeros trimmed, built from the
+    /// digits directly (no String searching: with Foundation imported that went through NSString).
+    static func digitsText(_ units: Int64, decimals: Int) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer -> String in
+            // Digits of |units|, least significant first, with at least one before the point.
+            var count = 0
+            var rest = units.magnitude
+            repeat {
+                buffer[count] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            while count <= decimals {
+                buffer[count] = 0x30
+                count += 1
+            }
+            var trailing = 0
+            while trailing < decimals && buffer[trailing] == 0x30 { trailing += 1 }
+            var text: [UInt8] = []
+            text.reserveCapacity(count + 2)
+            // units != 0 keeps a non-zero digit, so a minus sign never makes "-0".
+            if units < 0 { text.append(0x2D) }
+            for index in stride(from: count - 1, through: decimals, by: -1) { text.append(buffer[index]) }
+            if trailing < decimals {
+                text.append(0x2E)
+                for index in stride(from: decimals - 1, through: trailing, by: -1) { text.append(buffer[index]) }
+            }
+            return String(decoding: text, as: UTF8.self)
         }
-        return units < 0 && digits != "0" ? "-" + digits : digits
     }
 
     private static let powersOfTen: [Double] = (0...20).map { pow(10, Double($0)) }
 
     private static func trimmed(_ fixedText: String) -> String {
         var text = fixedText
-        if text.contains(".") {
+        if text.utf8.contains(0x2E) {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }
