@@ -63,6 +63,13 @@ public indirect enum JSONValue: Sendable, Hashable {
     /// escaped too so the text is also a valid JavaScript literal; everything else as UTF-8.
     public static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        // Most strings (keys, codes, names) need no escape: one append instead of one per scalar.
+        // 0xE2 leads U+2028 and U+2029 (and other punctuation, which then takes the slow path).
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) else {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

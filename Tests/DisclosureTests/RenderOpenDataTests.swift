@@ -130,3 +130,37 @@ import Testing
         #expect(csv.components(separatedBy: "\r\n").count == 2, "header only")
     }
 }
+
+/// JSON strings: the fast path (nothing to escape) and the escaping one give text that parses
+/// back to the same string.
+@Suite struct RenderJSONStringTests {
+    func written(_ value: String) -> String {
+        var out = ""
+        OrderedJSON.writeString(value, to: &out)
+        return out
+    }
+
+    @Test func escapesWhatJSONAndJavaScriptNeedAndNothingElse() {
+        #expect(written("a21026") == "\"a21026\"")
+        #expect(written("测试热电厂 1号烟囱") == "\"测试热电厂 1号烟囱\"")
+        #expect(written("—≥") == "\"—≥\"")
+        #expect(written("say \"hi\"\\") == #""say \"hi\"\\""#)
+        #expect(written("a\nb\tc\u{1}") == #""a\nb\tc\u0001""#)
+        #expect(written("x\u{2028}y\u{2029}") == #""x\u2028y\u2029""#)
+    }
+
+    @Test func randomStringsParseBackUnchanged() throws {
+        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\t", "\u{1}", "\u{1F}", "—", "≥", "\u{2028}", "\u{2029}", "厂", "号", "³", "/", "😀"]
+        var state: UInt64 = 0x212
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        for _ in 0..<2_000 {
+            let value = String((0..<(next() % 24)).map { _ in alphabet[next() % alphabet.count] })
+            let text = written(value)
+            let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) as? String
+            #expect(parsed == value, "\(text)")
+        }
+    }
+}

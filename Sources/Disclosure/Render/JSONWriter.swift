@@ -34,22 +34,29 @@ indirect enum OrderedJSON: Sendable {
             out += "["
             for (index, value) in values.enumerated() {
                 out += index == 0 ? "\n" : ",\n"
-                out += String(repeating: "  ", count: indent + 1)
+                out += Self.indentation(indent + 1)
                 value.write(to: &out, indent: indent + 1)
             }
-            out += "\n" + String(repeating: "  ", count: indent) + "]"
+            out += "\n" + Self.indentation(indent) + "]"
         case .object(let members):
             guard !members.isEmpty else { out += "{}"; return }
             out += "{"
             for (index, member) in members.enumerated() {
                 out += index == 0 ? "\n" : ",\n"
-                out += String(repeating: "  ", count: indent + 1)
+                out += Self.indentation(indent + 1)
                 Self.writeString(member.0, to: &out)
                 out += ": "
                 member.1.write(to: &out, indent: indent + 1)
             }
-            out += "\n" + String(repeating: "  ", count: indent) + "}"
+            out += "\n" + Self.indentation(indent) + "}"
         }
+    }
+
+    /// Two spaces per level; the open data nest a few levels deep, written millions of times.
+    private static let indents: [String] = (0..<16).map { String(repeating: "  ", count: $0) }
+
+    private static func indentation(_ level: Int) -> String {
+        level < indents.count ? indents[level] : String(repeating: "  ", count: level)
     }
 
     /// A JSON string, escaped as every JSON output of the project is (Reports).
