@@ -91,6 +91,38 @@ struct SummaryBuilderTests {
         return summary
     }
 
+    @Test("a pollutant's hours give the same day in any order")
+    func hoursInAnyOrder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hj212-summary-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteStore(path: folder.appendingPathComponent("s.sqlite").path, durability: .normal)
+        try await store.migrate()
+        try await Self.fill(store)
+        let registry = try ComplianceRegistry(configuration: Self.configuration())
+        let engine = ComplianceEngine(store: store, registry: registry, timeZone: Self.zone)
+        let start = Self.zone.unixTime(Self.day)
+        try await engine.reevaluate(from: start, until: start + 86_400)
+        let hours = try await store.periodDigests(basis: "hour", from: start, until: start + 86_400)
+        try await store.close()
+        let builder = DailySummaryBuilder(store: store, registry: registry, clock: engine.clock)
+        let starts = engine.clock.hours(ofDay: start)
+        var checked = 0
+        for rules in registry.outlets {
+            for mn in rules.mns {
+                for code in Set(hours.filter { $0.mn == mn }.map(\.pollutant)) {
+                    let series = hours.filter { $0.mn == mn && $0.pollutant == code }
+                    let inOrder = builder.pollutantDay(code, rules: rules, hours: series, day: nil, hourStarts: starts)
+                    let reversed = builder.pollutantDay(code, rules: rules, hours: series.reversed(), day: nil, hourStarts: starts)
+                    #expect(inOrder == reversed, "\(mn) \(code)")
+                    #expect(inOrder.hours.count == starts.count)
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 0)
+    }
+
     static var afterTheDay: Date { Date(timeIntervalSince1970: TimeInterval(zone.unixTime(day) + 86_400 + 3600)) }
 
     @Test("gas: valid hours, converted mean, min, max, exceedance hours, multiple, emission, rates")

@@ -112,7 +112,10 @@ public struct DailySummaryBuilder: Sendable {
     }
 
     func pollutantDay(_ code: String, rules: OutletRules, hours: [PeriodDigest], day: PeriodDigest?, hourStarts: [Int64]) -> PollutantDay {
-        let byStart = Dictionary(hours.map { ($0.startUnix, $0) }, uniquingKeysWith: { a, _ in a })
+        // Both in time order (the store reads a day's periods by start): matched in one walk.
+        let inOrder = zip(hours, hours.dropFirst()).allSatisfy { $0.startUnix < $1.startUnix }
+        let sorted = inOrder ? hours : hours.sorted { $0.startUnix < $1.startUnix }
+        var next = 0
         var points: [HourPoint] = []
         var flagCounts: [String: Int] = [:]
         var valid: [PeriodDigest] = []
@@ -123,11 +126,13 @@ public struct DailySummaryBuilder: Sendable {
         var multiples: [Double] = []
         var lowerBound = false
         for (index, start) in hourStarts.enumerated() {
-            guard let period = byStart[start] else {
+            while next < sorted.count && sorted[next].startUnix < start { next += 1 }
+            guard next < sorted.count, sorted[next].startUnix == start else {
                 flagCounts["缺失", default: 0] += 1
                 points.append(HourPoint(hour: index, value: nil, exceeds: false, status: "缺失"))
                 continue
             }
+            let period = sorted[next]
             let status = PeriodStatus(rawValue: period.status) ?? .invalid
             let letter = Self.letter(period, status: status)
             flagCounts[letter, default: 0] += 1
