@@ -17,7 +17,7 @@ extension SQLiteStore {
         do {
             return try await backgroundRead { [sql, arguments] db in
                 var result: [StoredReading] = []
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 while let row = try rows.next() {
                     try Self.unpack(row, pollutant: pollutant, limit: limit, into: &result)
                     if result.count >= limit { break }
