@@ -286,7 +286,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DisclosureTests",
-            dependencies: ["Disclosure", "Compliance", "Store", "GatewayConfig", "HJ212", "LocalTime"],
+            dependencies: ["Disclosure", "Compliance", "Store", "GatewayConfig", "HJ212", "LocalTime", "Simulation"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Disclosure
+import Simulation
 
 @Suite struct RenderNumberFormatTests {
     @Test func displayKeepsThreeSignificantDigitsWithoutRoundingTheIntegerPart() {
@@ -37,7 +38,7 @@ import Testing
             }
             return units < 0 && digits != "0" ? "-" + digits : digits
         }
-        var generator = SplitMix(seed: 212)
+        var generator = SeededRandom(seed: 212)
         for _ in 0..<20_000 {
             let magnitude = Int64(generator.next() % 16)
             var units = Int64(generator.next() % UInt64(pow(10, Double(magnitude))))
@@ -50,18 +51,6 @@ import Testing
         #expect(NumberFormat.digitsText(-5, decimals: 3) == "-0.005")
         #expect(NumberFormat.digitsText(120_000, decimals: 4) == "12")
         #expect(NumberFormat.digitsText(999_999_999_999_999, decimals: 0) == "999999999999999")
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     @Test func dataNumbersAreShortAndValidJSON() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Disclosure
+import Simulation
 
 @Suite struct RenderOpenDataTests {
     let files: [String: Data]
@@ -151,11 +152,8 @@ import Testing
 
     @Test func randomStringsParseBackUnchanged() throws {
         let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\t", "\u{1}", "\u{1F}", "—", "≥", "\u{2028}", "\u{2029}", "厂", "号", "³", "/", "😀"]
-        var state: UInt64 = 0x212
-        func next() -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var generator = SeededRandom(seed: 0x212)
+        func next() -> Int { Int(generator.next() >> 33) }
         for _ in 0..<2_000 {
             let value = String((0..<(next() % 24)).map { _ in alphabet[next() % alphabet.count] })
             let text = written(value)
