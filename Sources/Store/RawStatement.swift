@@ -83,6 +83,11 @@ struct RawStatement {
         try check(sqlite3_bind_int64(handle, index, Int64(value)))
     }
 
+    @inline(__always)
+    func bind(_ index: Int32, _ value: Int?) throws {
+        if let value { try bind(index, value) } else { try bindNull(index) }
+    }
+
     func bind(_ index: Int32, bytes: [UInt8]) throws {
         let code = bytes.withUnsafeBytes { buffer in
             if let base = buffer.baseAddress, buffer.count > 0 {

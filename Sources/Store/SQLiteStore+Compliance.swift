@@ -28,7 +28,7 @@ extension SQLiteStore: ComplianceRecordStore {
                 try statement.bind(10, p.judged)
                 try statement.bind(11, p.oxygen)
                 try statement.bind(12, p.cou)
-                if let coverage = p.coverage { try statement.bind(13, coverage) } else { try statement.bindNull(13) }
+                try statement.bind(13, p.coverage)
                 try statement.bind(14, p.flags)
                 try statement.bind(15, p.judgement)
                 try statement.bind(16, p.limitBasis)
