@@ -172,10 +172,12 @@ public actor ComplianceEngine {
         }, accumulate: true)
         var summary = Summary()
         var tracker = SeriesTracker()
+        var pending = PendingPeriods()
         var days = work.days
         for (mn, hours) in work.hours {
             guard let rules = registry.byMN[mn], !hours.isEmpty else { continue }
             let periods = try await evaluateHours(mn: mn, rules: rules, hours: hours)
+            pending.add(periods, mn: mn, rules: rules, at: nowMillis())
             summary.hours += hours.count
             tracker.add(mn: mn, periods)
             for hour in hours { days[mn, default: []].insert(clock.dayStart(hour)) }
@@ -183,13 +185,33 @@ public actor ComplianceEngine {
         for (mn, dayStarts) in days {
             guard let rules = registry.byMN[mn] else { continue }
             for day in dayStarts {
-                tracker.add(mn: mn, try await evaluateDay(mn: mn, rules: rules, day: day))
+                let periods = try await evaluateDay(mn: mn, rules: rules, day: day, judgedHours: pending.hours(of: mn))
+                pending.add(periods, mn: mn, rules: rules, at: nowMillis())
+                tracker.add(mn: mn, periods)
                 summary.days += 1
             }
         }
+        // Events are rebuilt from the stored periods, so these are saved first.
+        try await save(pending)
         summary.add(try await rebuildEvents(tracker))
         return summary
     }
+
+    /// Saves judged periods a few thousand to a transaction: together, not one transaction per
+    /// device and period kind (those queued on the store's writer between upload commits by the
+    /// thousand under load), and not all in one either, so that an upload commit never waits
+    /// behind more than one slice.
+    func save(_ pending: PendingPeriods, slice: Int = periodsPerTransaction) async throws {
+        var start = 0
+        while start < pending.records.count {
+            let end = min(start + max(1, slice), pending.records.count)
+            try await store.savePeriods(Array(pending.records[start..<end]))
+            start = end
+        }
+    }
+
+    /// How many judged periods go into one transaction.
+    static let periodsPerTransaction = 2_000
 
     /// Flushes every `interval` (longer after a long flush, so judging never crowds out ingest)
     /// until cancelled; when a local hour ends, re-evaluates it for every
@@ -239,6 +261,12 @@ public actor ComplianceEngine {
     /// local days overlapping `from..<until`, from the stored readings.
     @discardableResult
     public func reevaluate(from: Int64, until: Int64, mns: [String]? = nil) async throws -> Summary {
+        try await reevaluate(from: from, until: until, mns: mns, periodsPerGroup: Self.periodsPerGroup)
+    }
+
+    /// ``reevaluate(from:until:mns:)``, saving each time a group of devices has judged
+    /// `periodsPerGroup` periods or more.
+    func reevaluate(from: Int64, until: Int64, mns: [String]?, periodsPerGroup: Int) async throws -> Summary {
         var summary = Summary()
         let wanted = mns.map(Set.init)
         var dayStarts: [Int64] = []
@@ -247,31 +275,61 @@ public actor ComplianceEngine {
             dayStarts.append(day)
             day = clock.nextDay(day)
         }
+        guard let first = dayStarts.first, let last = dayStarts.last else { return summary }
+        let end = clock.nextDay(last)
+        // Devices are judged a group at a time; each group's results are saved together.
+        var group = ReevaluationGroup()
         for rules in registry.outlets {
             for mn in rules.mns where wanted?.contains(mn) ?? true {
-                var tracker = SeriesTracker()
                 for day in dayStarts {
                     let next = clock.nextDay(day)
                     let hours = Set(clock.hours(ofDay: day))
-                    tracker.add(mn: mn, try await evaluateHours(mn: mn, rules: rules, hours: hours))
+                    let hourPeriods = try await evaluateHours(mn: mn, rules: rules, hours: hours)
+                    group.pending.add(hourPeriods, mn: mn, rules: rules, at: nowMillis())
+                    group.tracker.add(mn: mn, hourPeriods)
                     summary.hours += hours.count
-                    try await store.markOnline(try await store.activeHours(mn: mn, from: day, until: next).map { OnlineHour(mn: mn, hourUnix: $0) })
-                    try await store.saveWarnings(try await warnings(mn: mn, rules: rules, from: day, until: next), accumulate: false)
-                    tracker.add(mn: mn, try await evaluateDay(mn: mn, rules: rules, day: day))
+                    group.online += try await store.activeHours(mn: mn, from: day, until: next).map { OnlineHour(mn: mn, hourUnix: $0) }
+                    group.warnings += try await warnings(mn: mn, rules: rules, from: day, until: next)
+                    let dayPeriods = try await evaluateDay(mn: mn, rules: rules, day: day, judgedHours: group.pending.hours(of: mn))
+                    group.pending.add(dayPeriods, mn: mn, rules: rules, at: nowMillis())
+                    group.tracker.add(mn: mn, dayPeriods)
                     summary.days += 1
                 }
-                // Events of series that no longer have a limit (the configuration changed) go.
-                if let first = dayStarts.first {
-                    let end = clock.nextDay(dayStarts.last!)
-                    for stale in Set(try await store.events(EventQuery(since: first, until: end, mns: [mn])).map(\.series))
-                    where tracker.spans[stale] == nil {
-                        try await store.replaceEvents(series: stale, from: first, until: end, with: [])
-                    }
+                group.mns.append(mn)
+                if group.pending.records.count >= periodsPerGroup {
+                    summary.add(try await finish(group, from: first, until: end))
+                    group = ReevaluationGroup()
                 }
-                summary.add(try await rebuildEvents(tracker))
             }
         }
+        summary.add(try await finish(group, from: first, until: end))
         return summary
+    }
+
+    /// How many judged periods a re-evaluation gathers before saving them.
+    static let periodsPerGroup = 20_000
+
+    /// Devices re-evaluated together: their results, saved at once.
+    struct ReevaluationGroup {
+        var mns: [String] = []
+        var pending = PendingPeriods()
+        var tracker = SeriesTracker()
+        var online: [OnlineHour] = []
+        var warnings: [WarningRecord] = []
+    }
+
+    /// Saves a group's results, then rebuilds its events from them.
+    private func finish(_ group: ReevaluationGroup, from: Int64, until: Int64) async throws -> Summary {
+        guard !group.mns.isEmpty else { return Summary() }
+        try await store.markOnline(group.online)
+        try await store.saveWarnings(group.warnings, accumulate: false)
+        try await save(group.pending)
+        // Events of series that no longer have a limit (the configuration changed) go.
+        for stale in Set(try await store.events(EventQuery(since: from, until: until, mns: group.mns)).map(\.series))
+        where group.tracker.spans[stale] == nil {
+            try await store.replaceEvents(series: stale, from: from, until: until, with: [])
+        }
+        return try await rebuildEvents(group.tracker)
     }
 
     func warnings(mn: String, rules: OutletRules, from: Int64, until: Int64) async throws -> [WarningRecord] {
@@ -329,8 +387,6 @@ public actor ComplianceEngine {
             }
             return periods
         }
-        let stamp = nowMillis()
-        try await store.savePeriods(periods.map { $0.record(mn: mn, rules: rules, evaluatedAtMillis: stamp) })
         return periods
     }
 
@@ -354,18 +410,18 @@ public actor ComplianceEngine {
         return byCode
     }
 
-    func evaluateDay(mn: String, rules: OutletRules, day: Int64) async throws -> [EvaluatedPeriod] {
+    /// Judges a device's day from its stored hour periods, with `judgedHours` (judged since and
+    /// not saved yet) in place of the stored ones they replace. Returns the periods unsaved.
+    func evaluateDay(mn: String, rules: OutletRules, day: Int64, judgedHours: [PeriodRecord]) async throws -> [EvaluatedPeriod] {
         let next = clock.nextDay(day)
         let deviceDay = try await store.readings(ReadingQuery(mn: mn, kind: .day, since: day, until: day + 1))
-        let hours = try await store.periods(PeriodQuery(mn: mn, basis: PeriodBasis.hour.rawValue, from: day, until: next))
+        let stored = try await store.periods(PeriodQuery(mn: mn, basis: PeriodBasis.hour.rawValue, from: day, until: next))
+        let hours = PendingPeriods.overlay(stored, with: judgedHours, from: day, until: next)
         var values: [String: Reading] = [:]
         for row in deviceDay where row.reading.polId == nil { values[row.reading.code] = row.reading }
         guard !values.isEmpty || !hours.isEmpty else { return [] }
-        let periods = DayEvaluator(rules: rules, tables: tables)
+        return DayEvaluator(rules: rules, tables: tables)
             .evaluate(start: day, hoursInDay: Int((next - day) / 3600), deviceDay: values, hours: hours)
-        let stamp = nowMillis()
-        try await store.savePeriods(periods.map { $0.record(mn: mn, rules: rules, evaluatedAtMillis: stamp) })
-        return periods
     }
 
     // MARK: Events
