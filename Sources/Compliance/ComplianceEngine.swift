@@ -434,24 +434,15 @@ public actor ComplianceEngine {
         var summary = Summary()
         for (series, span) in tracker.spans {
             let periodBasis = series.basis == JudgementBasis.day.rawValue ? PeriodBasis.day.rawValue : PeriodBasis.hour.rawValue
-            let lower = try await store.nearestPeriod(
-                mn: series.mn, pollutant: series.pollutant, basis: periodBasis, judgement: Verdict.comply.rawValue,
-                before: span.first, after: nil)
-            let upper = try await store.nearestPeriod(
-                mn: series.mn, pollutant: series.pollutant, basis: periodBasis, judgement: Verdict.comply.rawValue,
-                before: nil, after: span.last + 1)
-            let from = lower ?? Int64.min
-            let until = upper.map { $0 + 1 } ?? Int64.max
-            let periods = try await store.periods(PeriodQuery(mn: series.mn, pollutant: series.pollutant, basis: periodBasis, from: from, until: until))
-                .filter { $0.limitBasis == series.basis }
+            let window = try await store.eventWindow(
+                series: series, periodBasis: periodBasis, boundary: Verdict.comply.rawValue, around: span.first...span.last)
+            let (from, until) = (window.from, window.until)
             let stamp = nowMillis()
-            var events = EventBuilder.events(series: series, periods: periods, nowMillis: stamp) { [clock] unix in
+            var events = EventBuilder.events(series: series, periods: window.periods, nowMillis: stamp) { [clock] unix in
                 clock.zone.iso8601(unix: unix)
             }
-            let existing = try await store.events(EventQuery(mns: [series.mn], pollutant: series.pollutant))
-                .filter { $0.series == series && $0.startUnix >= from && $0.startUnix < until }
             for index in events.indices {
-                if let old = existing.first(where: { Self.same($0, events[index]) }) {
+                if let old = window.events.first(where: { Self.same($0, events[index]) }) {
                     events[index].updatedAtMillis = old.updatedAtMillis
                 }
             }

@@ -30,9 +30,31 @@ public protocol ComplianceRecordStore: Sendable {
     func realtimeSummary(mn: String, from: Int64, until: Int64) async throws -> [RealtimeSummary]
     /// The hour starts (counted from `from`) in which a device sent real-time, minute or hour data.
     func activeHours(mn: String, from: Int64, until: Int64) async throws -> [Int64]
-    /// The start of the nearest period of a series with this judgement before `before` (latest
-    /// such) or at/after `after` (earliest such); nil when there is none.
-    func nearestPeriod(mn: String, pollutant: String, basis: String, judgement: String, before: Int64?, after: Int64?) async throws -> Int64?
+    /// What rebuilding a series' events around a changed `span` of period starts reads, in one
+    /// read: the window between the nearest periods (of `periodBasis`) judged `boundary` (the
+    /// compliant ones) before and after the span, the series' periods in it, and its events that
+    /// start in it.
+    func eventWindow(series: EventSeries, periodBasis: String, boundary: String, around span: ClosedRange<Int64>) async throws -> EventWindow
+}
+
+/// The periods and events of one series between the nearest compliant periods around a change:
+/// events never cross a compliant period, so nothing outside the window can change.
+public struct EventWindow: Sendable, Hashable {
+    /// The nearest bounding (compliant) period before the span (`Int64.min` when there is none).
+    public var from: Int64
+    /// One past the nearest bounding period after the span (`Int64.max` when there is none).
+    public var until: Int64
+    /// The series' periods in `from..<until` (those judged on the series' basis), by start.
+    public var periods: [PeriodRecord]
+    /// The series' stored events that start in `from..<until`.
+    public var events: [EventRecord]
+
+    public init(from: Int64, until: Int64, periods: [PeriodRecord], events: [EventRecord]) {
+        self.from = from
+        self.until = until
+        self.periods = periods
+        self.events = events
+    }
 }
 
 /// One judged period (an hour or a day) of one device and pollutant, as Compliance computed it.

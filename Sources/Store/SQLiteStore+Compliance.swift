@@ -44,6 +44,10 @@ extension SQLiteStore: ComplianceRecordStore {
     }
 
     public func periods(_ query: PeriodQuery) async throws -> [PeriodRecord] {
+        try await read("reading judged periods") { db in try Self.periods(query, in: db) }
+    }
+
+    static func periods(_ query: PeriodQuery, in db: Database) throws -> [PeriodRecord] {
         var conditions: [String] = []
         var arguments = StatementArguments()
         // One device without a pollutant: the primary key's (mn) prefix is the path; the unary
@@ -61,19 +65,17 @@ extension SQLiteStore: ComplianceRecordStore {
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY mn, pollutant, basis, start_unix"
-        return try await read("reading judged periods") { [sql, arguments] db in
-            var result: [PeriodRecord] = []
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
-            while let row = try rows.next() {
-                result.append(PeriodRecord(
-                    mn: row[0], pollutant: row[1], basis: row[2], startUnix: row[3], enterpriseID: row[4],
-                    outletID: row[5], source: row[6], status: row[7], value: row[8], judged: row[9], oxygen: row[10],
-                    cou: row[11], coverage: row[12], flags: row[13], judgement: row[14], limitBasis: row[15],
-                    limit: row[16], lower: row[17], upper: row[18], multiple: row[19], note: row[20],
-                    evaluatedAtMillis: row[21]))
-            }
-            return result
+        var result: [PeriodRecord] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        while let row = try rows.next() {
+            result.append(PeriodRecord(
+                mn: row[0], pollutant: row[1], basis: row[2], startUnix: row[3], enterpriseID: row[4],
+                outletID: row[5], source: row[6], status: row[7], value: row[8], judged: row[9], oxygen: row[10],
+                cou: row[11], coverage: row[12], flags: row[13], judgement: row[14], limitBasis: row[15],
+                limit: row[16], lower: row[17], upper: row[18], multiple: row[19], note: row[20],
+                evaluatedAtMillis: row[21]))
         }
+        return result
     }
 
     public func periodDigests(basis: String, from: Int64, until: Int64) async throws -> [PeriodDigest] {
@@ -129,6 +131,11 @@ extension SQLiteStore: ComplianceRecordStore {
     }
 
     public func events(_ query: EventQuery) async throws -> [EventRecord] {
+        if query.mns?.isEmpty == true { return [] }
+        return try await read("reading exceedance events") { db in try Self.events(query, in: db) }
+    }
+
+    static func events(_ query: EventQuery, in db: Database) throws -> [EventRecord] {
         var conditions: [String] = []
         var arguments = StatementArguments()
         if let since = query.since { conditions.append("end_unix > ?"); arguments += [since] }
@@ -148,14 +155,12 @@ extension SQLiteStore: ComplianceRecordStore {
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY start_unix, mn, pollutant"
-        return try await read("reading exceedance events") { [sql, arguments] db in
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
-                EventRecord(
-                    series: EventSeries(mn: row[0], pollutant: row[1], basis: row[2]), enterpriseID: row[3],
-                    outletID: row[4], startUnix: row[5], endUnix: row[6], hours: row[7], periods: row[8], peak: row[9],
-                    mean: row[10], limit: row[11], lower: row[12], upper: row[13], multiple: row[14], massKg: row[15],
-                    lowerBound: row[16], status: row[17], evidence: row[18], updatedAtMillis: row[19])
-            }
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            EventRecord(
+                series: EventSeries(mn: row[0], pollutant: row[1], basis: row[2]), enterpriseID: row[3],
+                outletID: row[4], startUnix: row[5], endUnix: row[6], hours: row[7], periods: row[8], peak: row[9],
+                mean: row[10], limit: row[11], lower: row[12], upper: row[13], multiple: row[14], massKg: row[15],
+                lowerBound: row[16], status: row[17], evidence: row[18], updatedAtMillis: row[19])
         }
     }
 
@@ -258,7 +263,11 @@ extension SQLiteStore: ComplianceRecordStore {
         }
     }
 
-    public func nearestPeriod(mn: String, pollutant: String, basis: String, judgement: String, before: Int64?, after: Int64?) async throws -> Int64? {
+    /// The start of the nearest period of a series with this judgement before `before` (latest
+    /// such) or at/after `after` (earliest such); nil when there is none.
+    static func nearestPeriod(
+        mn: String, pollutant: String, basis: String, judgement: String, before: Int64?, after: Int64?, in db: Database
+    ) throws -> Int64? {
         var sql = "SELECT start_unix FROM periods WHERE mn = ? AND pollutant = ? AND basis = ? AND judgement = ?"
         var arguments: StatementArguments = [mn, pollutant, basis, judgement]
         if let before {
@@ -268,8 +277,25 @@ extension SQLiteStore: ComplianceRecordStore {
             sql += " AND start_unix >= ? ORDER BY start_unix LIMIT 1"
             arguments += [after ?? Int64.min]
         }
-        return try await read("finding the nearest compliant period") { [sql, arguments] db in
-            try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+        return try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    public func eventWindow(series: EventSeries, periodBasis: String, boundary: String, around span: ClosedRange<Int64>) async throws -> EventWindow {
+        try await read("reading the periods and events around a change") { db in
+            let lower = try Self.nearestPeriod(
+                mn: series.mn, pollutant: series.pollutant, basis: periodBasis, judgement: boundary,
+                before: span.lowerBound, after: nil, in: db)
+            let upper = try Self.nearestPeriod(
+                mn: series.mn, pollutant: series.pollutant, basis: periodBasis, judgement: boundary,
+                before: nil, after: span.upperBound + 1, in: db)
+            let from = lower ?? Int64.min
+            let until = upper.map { $0 + 1 } ?? Int64.max
+            let periods = try Self.periods(
+                PeriodQuery(mn: series.mn, pollutant: series.pollutant, basis: periodBasis, from: from, until: until), in: db)
+            let events = try Self.events(EventQuery(since: from, until: until, mns: [series.mn], pollutant: series.pollutant), in: db)
+            return EventWindow(
+                from: from, until: until, periods: periods.filter { $0.limitBasis == series.basis },
+                events: events.filter { $0.series == series && $0.startUnix >= from && $0.startUnix < until })
         }
     }
 
