@@ -82,6 +82,8 @@ public final class SQLiteStore: MonitoringStore {
     let logger: Logger
     /// Whether the log already says that commits run at the normal priority.
     private let priorityNoted = Mutex(false)
+    /// Checkpoints the log off the commit path, once ``startBackgroundCheckpoints(every:)`` ran.
+    private let checkpointer = Mutex<WALCheckpointer?>(nil)
 
     /// How long a connection waits for a lock held by another connection or process.
     static let busyTimeout: TimeInterval = 5
@@ -271,7 +273,33 @@ public final class SQLiteStore: MonitoringStore {
         }
     }
 
+    /// Moves the log's checkpoints off the commit path: a thread of the store's own copies the
+    /// log into the database file every `interval` (see `WALCheckpointer`), instead of the
+    /// commit that happens to cross SQLite's threshold. For the gateway, whose commits devices
+    /// wait on; a store opened by the CLI keeps SQLite's automatic checkpoints. Stopped by
+    /// ``close()``. Calling it again does nothing.
+    public func startBackgroundCheckpoints(every interval: Duration = .milliseconds(250)) throws {
+        let milliseconds = Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
+        do {
+            let started: WALCheckpointer? = try checkpointer.withLock { current in
+                guard current == nil else { return nil }
+                let created = try WALCheckpointer(
+                    path: path, pool: pool, interval: .milliseconds(max(1, milliseconds)), logger: logger)
+                current = created
+                return created
+            }
+            try started?.start()
+        } catch {
+            throw StoreError(wrapping: error, operation: "starting background checkpoints on \(path)")
+        }
+    }
+
     public func close() async throws {
+        let running = checkpointer.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        running?.stop()
         do {
             try pool.close()
         } catch {
