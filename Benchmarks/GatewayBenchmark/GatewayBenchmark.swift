@@ -84,6 +84,7 @@ struct GatewayBenchmark {
 
         var storage: [StorageResult] = []
         var wire: ServerRun?
+        var wireLatency: ServerRun?
         var maxRun: ServerRun?
         var latencyRun: ServerRun?
         var idleRun: ServerRun?
@@ -114,29 +115,12 @@ struct GatewayBenchmark {
                     duration: .milliseconds(Int(options.duration * 1000)), mnPrefix: "WIRE", readingsPerFrame: readings,
                     threads: threads)
                 section("wire limit: load generator → minimal 9014 server (\(options.wireInProcess ? "in process" : "child process")), \(plan.connections) connections, window \(plan.window), \(fixed(options.duration, 0)) s")
-                if options.wireInProcess {
-                    let server = try await MinimalAckServer.start(threads: options.ackThreads)
-                    var inProcess = plan
-                    inProcess.port = server.port
-                    let report = try await LoadGenerator.run(inProcess)
-                    try await server.close()
-                    print(report.summary())
-                    wire = ServerRun(
-                        name: "wire", report: report, baselineRSS: 0, peakRSS: 0, serverCPUSeconds: 0, clientCPUSeconds: 0,
-                        loadSeconds: report.elapsedSeconds, ending: "closed", problems: [])
-                } else {
-                    var arguments = ["--serve-ack", "127.0.0.1:0"]
-                    if let ackThreads = options.ackThreads { arguments += ["--ack-threads", String(ackThreads)] }
-                    let server = try ChildServer.start(
-                        executable: selfExecutable, arguments: arguments, logFile: root.appendingPathComponent("ack-server.log"))
-                    var childPlan = plan
-                    childPlan.port = server.port
-                    let run = try await ServerBenchmark.measure(
-                        name: "wire", server: server, plan: childPlan, sampleIdle: false, settle: 0, database: nil)
-                    print(run.report.summary())
-                    printServer(run)
-                    wire = run
-                }
+                wire = try await runMinimalServer(plan, options: options, root: root, selfExecutable: selfExecutable)
+
+            case .wireLatency:
+                let plan = latencyPlan(options, mnPrefix: "WIRL", threads: threads)
+                section("wire latency: load generator → minimal 9014 server, \(grouped(Double(options.rate))) frames/s open loop over \(plan.connections) connections (window \(plan.window)), \(fixed(options.latencyDuration, 0)) s")
+                wireLatency = try await runMinimalServer(plan, options: options, root: root, selfExecutable: selfExecutable)
 
             case .max, .latency, .idle:
                 let plan: LoadPlan
@@ -149,10 +133,7 @@ struct GatewayBenchmark {
                         threads: threads)
                     title = "gateway (a) max throughput: \(plan.connections) connections, closed loop, window \(plan.window), \(fixed(options.duration, 0)) s"
                 case .latency:
-                    plan = LoadPlan(
-                        port: 0, connections: options.latencyConnections, window: options.latencyWindow, rate: options.rate,
-                        duration: .milliseconds(Int(options.latencyDuration * 1000)), mnPrefix: "RATE",
-                        readingsPerFrame: readings, threads: threads)
+                    plan = latencyPlan(options, mnPrefix: "RATE", threads: threads)
                     title = "gateway (b) latency at a fixed rate: \(grouped(Double(options.rate))) frames/s open loop over \(plan.connections) connections (window \(plan.window)), \(fixed(options.latencyDuration, 0)) s"
                 default:
                     plan = LoadPlan(
@@ -205,7 +186,41 @@ struct GatewayBenchmark {
         section("results (\(cores) cores; load average \(loadAtStart) at start, \(loadAtEnd) at end)")
         printTable(
             storage: storage.first { !$0.withEvents }, storageWithEvents: storage.first { $0.withEvents }, wire: wire,
-            max: maxRun, latency: latencyRun, idle: idleRun, options: options)
+            wireLatency: wireLatency, max: maxRun, latency: latencyRun, idle: idleRun, options: options)
+    }
+
+    /// Scenario (b)'s load: `rate` frames/s, open loop, over the latency connections.
+    static func latencyPlan(_ options: Options, mnPrefix: String, threads: Int?) -> LoadPlan {
+        LoadPlan(
+            port: 0, connections: options.latencyConnections, window: options.latencyWindow, rate: options.rate,
+            duration: .milliseconds(Int(options.latencyDuration * 1000)), mnPrefix: mnPrefix,
+            readingsPerFrame: options.readingsPerFrame, threads: threads)
+    }
+
+    /// Runs `plan` against the minimal ack server, in a child process unless `--wire-in-process`.
+    static func runMinimalServer(_ plan: LoadPlan, options: Options, root: URL, selfExecutable: URL) async throws -> ServerRun {
+        if options.wireInProcess {
+            let server = try await MinimalAckServer.start(threads: options.ackThreads)
+            var inProcess = plan
+            inProcess.port = server.port
+            let report = try await LoadGenerator.run(inProcess)
+            try await server.close()
+            print(report.summary())
+            return ServerRun(
+                name: "wire", report: report, baselineRSS: 0, peakRSS: 0, serverCPUSeconds: 0, clientCPUSeconds: 0,
+                loadSeconds: report.elapsedSeconds, ending: "closed", problems: [])
+        }
+        var arguments = ["--serve-ack", "127.0.0.1:0"]
+        if let ackThreads = options.ackThreads { arguments += ["--ack-threads", String(ackThreads)] }
+        let server = try ChildServer.start(
+            executable: selfExecutable, arguments: arguments, logFile: root.appendingPathComponent("ack-server-\(plan.mnPrefix).log"))
+        var childPlan = plan
+        childPlan.port = server.port
+        let run = try await ServerBenchmark.measure(
+            name: "wire", server: server, plan: childPlan, sampleIdle: false, settle: 0, database: nil)
+        print(run.report.summary())
+        printServer(run)
+        return run
     }
 
     // MARK: - Output
@@ -242,7 +257,7 @@ struct GatewayBenchmark {
     }
 
     static func printTable(
-        storage: StorageResult?, storageWithEvents: StorageResult?, wire: ServerRun?, max: ServerRun?,
+        storage: StorageResult?, storageWithEvents: StorageResult?, wire: ServerRun?, wireLatency: ServerRun?, max: ServerRun?,
         latency: ServerRun?, idle: ServerRun?, options: Options
     ) {
         var rows: [[String]] = [["measurement", "measured", "design target", "verdict"]]
@@ -321,6 +336,20 @@ struct GatewayBenchmark {
                 "peak RSS \(mib(latency.peakRSS)); (peak − start) / connections \(fixed(latency.peakKiBPerConnection, 1)) KiB", "", "",
             ])
             rows.append(["    cpu", cpu(latency), "", ""])
+            if let wireLatency {
+                rows.append([
+                    "    wire alone, same load",
+                    "minimal 9014 server: " + latencies(wireLatency.report) + ", max \(LoadReport.millis(wireLatency.report.maxLatency))",
+                    "", "",
+                ])
+                rows.append(["      cpu", cpu(wireLatency), "", ""])
+            }
+        } else if let wireLatency {
+            rows.append([
+                "wire latency (minimal 9014 server)",
+                "open loop \(grouped(Double(wireLatency.report.plan.rate ?? 0)))/s: " + latencies(wireLatency.report), "", "",
+            ])
+            rows.append(["    cpu", cpu(wireLatency), "", ""])
         }
         if let idle {
             let report = idle.report

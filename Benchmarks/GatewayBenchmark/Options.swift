@@ -3,7 +3,9 @@ import Foundation
 /// The benchmark's command line: `--name value` options, every one with a default.
 struct Options {
     enum Scenario: String, CaseIterable {
-        case storage, wire, max, latency, idle
+        case storage, wire, max
+        case wireLatency = "wire-latency"
+        case latency, idle
     }
 
     var scenarios: [Scenario] = Scenario.allCases
@@ -47,7 +49,7 @@ struct Options {
 
         USAGE: gateway-benchmark [options]
 
-          --scenarios LIST          storage,wire,max,latency,idle (default: all)
+          --scenarios LIST          storage,wire,max,wire-latency,latency,idle (default: all)
           --connections N           (a) and wire: connections (200)
           --window W                (a) and wire: frames in flight per connection (16)
           --duration S              (a) and wire: seconds of load (15)
