@@ -99,8 +99,10 @@ final class WALCheckpointer: Sendable {
         let round = Round(
             logFrames: bulk.walFrameCount, copiedFrames: bulk.checkpointedFrameCount,
             finishedOnWriter: onWriter.withLock { $0 })
-        logger.trace(
-            "checkpoint", metadata: ["log_frames": "\(round.logFrames)", "copied": "\(round.copiedFrames)", "w": "\(round.finishedOnWriter)"])
+        logger.trace("background checkpoint", metadata: [
+            "log_frames": "\(round.logFrames)", "copied": "\(round.copiedFrames)",
+            "finished_on_writer": "\(round.finishedOnWriter)",
+        ])
         return round
     }
 
