@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GRDB
 import Logging
+import Metrics
 import Synchronization
 
 /// Copies the write-ahead log back into the database file from a thread and a connection of its
@@ -18,6 +19,10 @@ import Synchronization
 /// nothing behind, so a second passive checkpoint is then queued on the writer itself, between
 /// two commits: it copies just that remainder, and the next commit starts the log from the
 /// beginning again instead of letting the file grow.
+///
+/// `/metrics` shows it at work: `hj212_wal_frames` (the log's length at the last round: it
+/// climbs when a long read keeps SQLite from starting the log over) and
+/// `hj212_checkpoint_seconds` (each round that copied something, both steps).
 final class WALCheckpointer: Sendable {
     /// What one round did, for logs and tests.
     struct Round: Sendable, Equatable {
@@ -39,12 +44,17 @@ final class WALCheckpointer: Sendable {
     private let lastLogFrames = Mutex(-1)
     /// Whether ``start()`` started the thread (``stop()`` waits for it only then).
     private let running = Mutex(false)
+    private let logLength: Gauge
+    private let roundDuration: Timer
 
     /// The writer's own automatic checkpoint while this runs: a backstop only, for when this
     /// thread cannot keep up (pages; 4 KiB each).
     static let backstopPages = 50_000
 
-    init(path: String, pool: DatabasePool, interval: DispatchTimeInterval, logger: Logger) throws {
+    init(
+        path: String, pool: DatabasePool, interval: DispatchTimeInterval, logger: Logger,
+        metrics: any MetricsFactory = MetricsSystem.factory
+    ) throws {
         var configuration = Configuration()
         configuration.label = "hj212.checkpoint"
         configuration.busyMode = .timeout(SQLiteStore.busyTimeout)
@@ -53,6 +63,8 @@ final class WALCheckpointer: Sendable {
         self.pool = pool
         self.interval = interval
         self.logger = logger
+        logLength = Gauge(label: "hj212_wal_frames", factory: metrics)
+        roundDuration = Timer(label: "hj212_checkpoint_seconds", preferredDisplayUnit: .seconds, factory: metrics)
     }
 
     /// Starts the thread; the writer's automatic checkpoint becomes the backstop.
@@ -82,7 +94,9 @@ final class WALCheckpointer: Sendable {
     /// anything). Returns nil when the log held nothing new to copy.
     @discardableResult
     func round() throws -> Round? {
+        let started = ContinuousClock.now
         let bulk = try connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        logLength.record(bulk.walFrameCount)
         let unchanged = lastLogFrames.withLock { last in
             defer { last = bulk.walFrameCount }
             return last == bulk.walFrameCount && bulk.checkpointedFrameCount == bulk.walFrameCount
@@ -96,6 +110,8 @@ final class WALCheckpointer: Sendable {
             finished.signal()
         }
         finished.wait()
+        let elapsed = (ContinuousClock.now - started).components
+        roundDuration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
         let round = Round(
             logFrames: bulk.walFrameCount, copiedFrames: bulk.checkpointedFrameCount,
             finishedOnWriter: onWriter.withLock { $0 })

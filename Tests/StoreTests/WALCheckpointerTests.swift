@@ -1,5 +1,6 @@
 import Foundation
 import HJ212
+import MetricsTestKit
 import Testing
 @testable import Store
 
@@ -18,7 +19,9 @@ import Testing
 
     @Test func aRoundCopiesTheLogAndTheNextCommitStartsItOver() async throws {
         try await withStore { store, database in
-            let checkpointer = try WALCheckpointer(path: database.path, pool: store.pool, interval: .seconds(3600), logger: store.logger)
+            let metrics = TestMetrics()
+            let checkpointer = try WALCheckpointer(
+                path: database.path, pool: store.pool, interval: .seconds(3600), logger: store.logger, metrics: metrics)
             defer { checkpointer.stop() }
             try await Self.commit(40, from: 0, to: store)
 
@@ -35,6 +38,10 @@ import Testing
             #expect(second.logFrames < first.logFrames)
             #expect(second.copiedFrames == second.logFrames)
             #expect(try await store.counts().frames == 41)
+
+            // /metrics: the log's length at the last round, and the duration of the two that copied.
+            #expect(try metrics.expectGauge("hj212_wal_frames").lastValue == Double(second.logFrames))
+            #expect(try metrics.expectTimer("hj212_checkpoint_seconds").values.count == 2)
         }
     }
 
