@@ -110,8 +110,7 @@ final class WALCheckpointer: Sendable {
             finished.signal()
         }
         finished.wait()
-        let elapsed = (ContinuousClock.now - started).components
-        roundDuration.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+        roundDuration.record(duration: ContinuousClock.now - started)
         let round = Round(
             logFrames: bulk.walFrameCount, copiedFrames: bulk.checkpointedFrameCount,
             finishedOnWriter: onWriter.withLock { $0 })
