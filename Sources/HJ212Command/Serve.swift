@@ -139,6 +139,7 @@ struct GatewayRuntime: Sendable {
             path: path, durability: configuration.durability == .normal ? .normal : .full,
             logger: Logger(label: "hj212.store"))
         try await store.migrate()
+        try store.sizeWriterCache(registered: configuration.registry.count)
         try store.startBackgroundCheckpoints()
         let complianceRegistry = try complianceRegistry(configuration)
         let compliance = ComplianceEngine(

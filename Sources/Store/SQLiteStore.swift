@@ -124,8 +124,8 @@ public final class SQLiteStore: MonitoringStore {
             // writer; only the writer commits, so setting it there afterwards is what counts.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-                // A 64 MiB page cache keeps the key pages of busy devices hot between batches.
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+                // Sized for a small fleet until the gateway knows its own (``sizeWriterCache``).
+                try db.execute(sql: "PRAGMA cache_size = \(Self.writerCachePages(forDevices: 0))")
                 // Let the log grow to ~40 MB between automatic checkpoints (fewer, larger syncs),
                 // and shrink it back to 64 MB at most after a checkpoint.
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
