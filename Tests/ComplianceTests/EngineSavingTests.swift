@@ -49,6 +49,27 @@ import Testing
         await harness.close()
     }
 
+    /// The live loop saves in slices of ``ComplianceEngine/periodsPerLiveTransaction`` (uploads
+    /// commit on the same writer meanwhile): a flush of several slices stores what a bulk
+    /// re-evaluation, in one slice, stores.
+    @Test func aLiveFlushOfSeveralSlicesStoresWhatABulkReevaluationStores() async throws {
+        let harness = try await EngineHarness(outlets: [Fixture.gasOutlet()])
+        let codes = ["a21026", "a21002", "a34013", "a21005", "a21024", "a21001", "a05002", "a21022", "a24088", "a20057"]
+        let frames = (0..<3).flatMap { day in
+            (0..<24).map { hour in
+                Fixture.frame(kind: .hour, at: Fixture.time(day: 10 + day, hour: hour), readings: codes.map {
+                    Fixture.reading($0, avg: 10 + Double(hour), cou: 1)
+                } + [Fixture.reading("a19001", avg: 9)])
+            }
+        }
+        try await harness.ingest(frames)
+        let live = try await harness.store.periods(PeriodQuery())
+        #expect(live.count > 2 * ComplianceEngine.periodsPerLiveTransaction)
+        try await harness.engine.reevaluate(from: Fixture.midnight(), until: Fixture.midnight(day: 13))
+        #expect(try await harness.store.periods(PeriodQuery()) == live)
+        await harness.close()
+    }
+
     @Test func periodsSavedInSlicesAreAllStored() async throws {
         let harness = try await EngineHarness(outlets: [Fixture.gasOutlet()])
         let rules = try Fixture.coalBoiler()
