@@ -155,8 +155,10 @@ public enum LoadGenerator {
             lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         var errors: [String: Int] = [:]
         var lastAnswer: UInt64 = 0
+        var seconds: [SecondOfRun] = []
         for snapshot in snapshots {
             latency.add(snapshot.histogram)
+            SecondOfRun.add(snapshot.seconds, to: &seconds)
             for (key, count) in snapshot.errors { errors[key, default: 0] += count }
             lastAnswer = max(lastAnswer, snapshot.lastAnswerNanos)
         }
@@ -172,7 +174,7 @@ public enum LoadGenerator {
             unexpectedReplies: snapshots.reduce(0) { $0 + $1.unexpectedReplies },
             malformedReplies: snapshots.reduce(0) { $0 + $1.malformedReplies },
             framesDueNotSent: snapshots.reduce(0) { $0 + $1.dueNotSent }, errors: errors,
-            firstConnectError: firstError, latency: latency)
+            firstConnectError: firstError, latency: latency, seconds: seconds)
     }
 
     private static func connect(

@@ -41,6 +41,9 @@ public struct LoadReport: Sendable {
 
     /// Ack latency in microseconds.
     public var latency: Histogram<UInt64>
+    /// Answers by second of the run, from the start of sending: shows whether slow answers
+    /// come in episodes or all along.
+    public var seconds: [SecondOfRun] = []
 
     public var ackedFramesPerSecond: Double { elapsedSeconds > 0 ? Double(framesAcknowledged) / elapsedSeconds : 0 }
     public var readingsPerSecond: Double { ackedFramesPerSecond * Double(readingsPerFrame) }
@@ -86,6 +89,15 @@ public struct LoadReport: Sendable {
         if plan.rate != nil { problems.append("due but not sent \(framesDueNotSent)") }
         for (error, count) in errors.sorted(by: { $0.value > $1.value }).prefix(3) { problems.append("\(error) ×\(count)") }
         lines.append("errors: " + problems.joined(separator: ", "))
+        if seconds.count > 1 {
+            let threshold = SecondOfRun.slowMicros / 1000
+            lines.append(
+                "answers over \(threshold) ms, by second of the run: "
+                    + seconds.map { String($0.slow) }.joined(separator: " "))
+            lines.append(
+                "slowest answer, by second of the run (ms): "
+                    + seconds.map { String(($0.maxMicros + 500) / 1000) }.joined(separator: " "))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -44,6 +44,8 @@ final class LoopState {
     private var errors: [String: Int] = [:]
     private var histogram = Histogram<UInt64>(
         lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+    /// Answers by second of the run (counted from the start of sending).
+    private var seconds: [SecondOfRun] = []
 
     init(eventLoop: any EventLoop, plan: LoadPlan, template: FrameTemplate, loopIndex: Int, loopCount: Int) {
         self.eventLoop = eventLoop
@@ -181,7 +183,13 @@ final class LoopState {
     func recordAnswer(latencyNanoseconds: UInt64, at now: UInt64) {
         answered += 1
         lastAnswerNanos = now
-        _ = histogram.record(max(1, (latencyNanoseconds + 500) / 1000))
+        let micros = max(1, (latencyNanoseconds + 500) / 1000)
+        _ = histogram.record(micros)
+        if started, now >= startNanos {
+            let second = Int((now - startNanos) / 1_000_000_000)
+            if second >= seconds.count { seconds.append(contentsOf: repeatElement(SecondOfRun(), count: second + 1 - seconds.count)) }
+            seconds[second].record(micros)
+        }
     }
 
     func countError(_ error: any Error) {
@@ -209,7 +217,7 @@ final class LoopState {
         return LoopSnapshot(
             sent: sent, answered: answered, unexpectedReplies: unexpectedReplies, malformedReplies: malformedReplies,
             disconnects: disconnects, lostInFlight: lostInFlight, timeouts: timeouts, dueNotSent: dueNotSent,
-            lastAnswerNanos: lastAnswerNanos, errors: errors, histogram: histogram)
+            lastAnswerNanos: lastAnswerNanos, errors: errors, histogram: histogram, seconds: seconds)
     }
 
     /// Drops the references between the state and its handlers.
@@ -232,4 +240,5 @@ struct LoopSnapshot: Sendable {
     var lastAnswerNanos: UInt64
     var errors: [String: Int]
     var histogram: Histogram<UInt64>
+    var seconds: [SecondOfRun]
 }

@@ -1,5 +1,5 @@
 import HJ212
-import LoadGenerator
+@testable import LoadGenerator
 import Testing
 
 #if canImport(Glibc)
@@ -113,6 +113,12 @@ struct LoadGeneratorRunTests {
         #expect(report.readingsPerFrame == 10)
         #expect(report.readingsPerSecond == report.ackedFramesPerSecond * 10)
         #expect(report.summary().contains("500 acknowledged"))
+        // Every answer is in one second of the run, and no second has a slower one than the run.
+        #expect(report.seconds.reduce(0) { $0 + $1.answers } == 500)
+        // (The histogram keeps three significant digits, the seconds the exact value.)
+        let slowest = try #require(report.seconds.map(\.maxMicros).max())
+        let maxLatency = try #require(report.maxLatency)
+        #expect(abs(Int(slowest) - Int(maxLatency)) <= Int(maxLatency) / 1_000 + 1)
     }
 
     @Test("open loop: frames fall due at a rate and are all acknowledged")
@@ -234,4 +240,30 @@ private func closeDescriptor(_ descriptor: Int32) {
     #else
     _ = Darwin.close(descriptor)
     #endif
+}
+
+@Suite("answers by second of a run")
+struct SecondOfRunTests {
+    @Test("a second counts its answers, those over 50 ms, and its slowest")
+    func counts() {
+        var second = SecondOfRun()
+        for micros: UInt64 in [900, 50_000, 50_001, 120_000] { second.record(micros) }
+        #expect(second.answers == 4)
+        #expect(second.slow == 2)
+        #expect(second.maxMicros == 120_000)
+    }
+
+    @Test("the loops' seconds add up second by second, however many each loop saw")
+    func adds() {
+        var total: [SecondOfRun] = []
+        var a = SecondOfRun()
+        a.record(60_000)
+        var b = SecondOfRun()
+        b.record(1_000)
+        SecondOfRun.add([a], to: &total)
+        SecondOfRun.add([b, a, b], to: &total)
+        #expect(total.map(\.answers) == [2, 1, 1])
+        #expect(total.map(\.slow) == [1, 1, 0])
+        #expect(total.map(\.maxMicros) == [60_000, 60_000, 1_000])
+    }
 }
