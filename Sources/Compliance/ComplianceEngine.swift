@@ -371,10 +371,10 @@ public actor ComplianceEngine {
         guard let first = hours.min(), let last = hours.max() else { return [] }
         let minutes = try await store.readings(ReadingQuery(mn: mn, kind: .minute, since: first, until: last + 3600))
         let deviceHours = try await store.readings(ReadingQuery(mn: mn, kind: .hour, since: first, until: last + 3600))
-        // Judging is background work like the reads above (`BackgroundPriority`): under load
-        // it takes what ingest leaves over.
+        // Judging is background work like the reads above: the engine's own thread runs at
+        // background priority (`BackgroundExecutor`), so under load it takes what ingest leaves.
         let clock = clock
-        let (minutesByHour, hourValues) = BackgroundPriority.run {
+        let (minutesByHour, hourValues) = {
             var minutesByHour: [Int64: [String: [TimedReading]]] = [:]
             for row in minutes where row.reading.polId == nil {
                 let hour = clock.hourStart(row.dataTimeUnix)
@@ -386,12 +386,12 @@ public actor ComplianceEngine {
                 hourValues[row.dataTimeUnix, default: [:]][row.reading.code] = row.reading
             }
             return (minutesByHour, hourValues)
-        }
+        }()
         let evaluator = HourEvaluator(rules: rules, tables: tables)
         // The logger's minute interval, read from all the minutes loaded (one hour may have gaps).
         let interval = HourEvaluator.minuteInterval(
             try await minuteContext(mn: mn, hours: hours, loaded: minutes.filter { $0.reading.polId == nil }))
-        let periods = BackgroundPriority.run {
+        let periods = {
             var periods: [EvaluatedPeriod] = []
             for hour in hours.sorted() {
                 let device = hourValues[hour] ?? [:]
@@ -400,7 +400,7 @@ public actor ComplianceEngine {
                 periods += evaluator.evaluate(start: hour, deviceHour: device, minutes: minuteValues, minuteInterval: interval)
             }
             return periods
-        }
+        }()
         return periods
     }
 

@@ -52,4 +52,19 @@ public enum BackgroundPriority {
 
     /// The calling thread's nice value, nil when it cannot be read.
     public static func currentNice() -> Int32? { ThreadNice.current() }
+
+    /// The nice value background work runs at: ``steps`` below the process's main thread.
+    public static var backgroundNice: Int32? {
+        ThreadNice.main().map { min($0 + steps, 19) }
+    }
+
+    /// Puts the calling thread at ``backgroundNice`` for good: for a thread of its own that does
+    /// nothing but background work (the compliance engine's). Lowering needs no privilege, and
+    /// a thread inherits its creator's priority, which may have been raised (a commit) or
+    /// lowered (a read), so the level is set, not shifted. Returns false when it could not be.
+    @discardableResult
+    public static func lowerCurrentThreadForGood() -> Bool {
+        guard let nice = backgroundNice else { return false }
+        return ThreadNice.set(nice)
+    }
 }

@@ -15,6 +15,18 @@ enum ThreadNice {
         #endif
     }
 
+    /// The nice value of the process's main thread (its thread id is the process id): the
+    /// level its other threads start from.
+    static func main() -> Int32? {
+        #if os(Linux)
+        errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()))
+        return nice == -1 && errno != 0 ? nil : nice
+        #else
+        return nil
+        #endif
+    }
+
     /// Sets the calling thread's nice value; false when the system refuses it.
     static func set(_ nice: Int32) -> Bool {
         #if os(Linux)

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import Store
 
@@ -9,6 +11,26 @@ struct BackgroundPriorityTests {
         let during = BackgroundPriority.run { BackgroundPriority.currentNice() }
         #expect(during == min(before + BackgroundPriority.steps, 19))
         #expect(BackgroundPriority.currentNice() == before)
+    }
+
+    @Test("a thread of its own is set to ten levels below the main thread, whatever it inherited")
+    func lowersForGood() async throws {
+        guard BackgroundPriority.isAvailable, let main = ThreadNice.main() else { return }
+        let expected = min(main + BackgroundPriority.steps, 19)
+        #expect(BackgroundPriority.backgroundNice == expected)
+        let seen = Mutex<[Int32?]>([])
+        let done = DispatchSemaphore(value: 0)
+        // Created from a lowered thread, it starts lowered; the level is set, not shifted again.
+        BackgroundPriority.run {
+            let thread = Thread {
+                let set = BackgroundPriority.lowerCurrentThreadForGood()
+                seen.withLock { $0 = [set ? 1 : 0, BackgroundPriority.currentNice()] }
+                done.signal()
+            }
+            thread.start()
+        }
+        done.wait()
+        #expect(seen.withLock { $0 } == [1, expected])
     }
 
     @Test("an error thrown by the work still restores the priority")
