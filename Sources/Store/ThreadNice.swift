@@ -7,9 +7,7 @@ enum ThreadNice {
     /// The calling thread's nice value, nil when it cannot be read.
     static func current() -> Int32? {
         #if os(Linux)
-        errno = 0
-        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(hj212_thread_id()))
-        return nice == -1 && errno != 0 ? nil : nice
+        return nice(ofThread: hj212_thread_id())
         #else
         return nil
         #endif
@@ -19,9 +17,7 @@ enum ThreadNice {
     /// level its other threads start from.
     static func main() -> Int32? {
         #if os(Linux)
-        errno = 0
-        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()))
-        return nice == -1 && errno != 0 ? nil : nice
+        return nice(ofThread: getpid())
         #else
         return nil
         #endif
@@ -35,4 +31,13 @@ enum ThreadNice {
         return false
         #endif
     }
+
+    #if os(Linux)
+    /// A thread's nice value by its kernel id (-1 is a valid value, so errno tells a failure).
+    private static func nice(ofThread id: Int32) -> Int32? {
+        errno = 0
+        let nice = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(id))
+        return nice == -1 && errno != 0 ? nil : nice
+    }
+    #endif
 }
