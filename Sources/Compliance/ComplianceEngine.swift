@@ -23,7 +23,7 @@ public actor ComplianceEngine {
     let logger: Logger
     let now: @Sendable () -> Date
     nonisolated let inbox = EngineInbox()
-    /// Where the actor's code runs: its own queue, at background priority.
+    /// Where the actor's code runs: a thread of its own, at background priority.
     private nonisolated let executor = BackgroundExecutor(label: "hj212.compliance")
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     /// When each device's hour in progress was last judged by the live loop (Unix seconds).
@@ -373,34 +373,27 @@ public actor ComplianceEngine {
         let deviceHours = try await store.readings(ReadingQuery(mn: mn, kind: .hour, since: first, until: last + 3600))
         // Judging is background work like the reads above: the engine's own thread runs at
         // background priority (`BackgroundExecutor`), so under load it takes what ingest leaves.
-        let clock = clock
-        let (minutesByHour, hourValues) = {
-            var minutesByHour: [Int64: [String: [TimedReading]]] = [:]
-            for row in minutes where row.reading.polId == nil {
-                let hour = clock.hourStart(row.dataTimeUnix)
-                guard hours.contains(hour) else { continue }
-                minutesByHour[hour, default: [:]][row.reading.code, default: []].append(TimedReading(time: row.dataTimeUnix, reading: row.reading))
-            }
-            var hourValues: [Int64: [String: Reading]] = [:]
-            for row in deviceHours where row.reading.polId == nil && hours.contains(row.dataTimeUnix) {
-                hourValues[row.dataTimeUnix, default: [:]][row.reading.code] = row.reading
-            }
-            return (minutesByHour, hourValues)
-        }()
+        var minutesByHour: [Int64: [String: [TimedReading]]] = [:]
+        for row in minutes where row.reading.polId == nil {
+            let hour = clock.hourStart(row.dataTimeUnix)
+            guard hours.contains(hour) else { continue }
+            minutesByHour[hour, default: [:]][row.reading.code, default: []].append(TimedReading(time: row.dataTimeUnix, reading: row.reading))
+        }
+        var hourValues: [Int64: [String: Reading]] = [:]
+        for row in deviceHours where row.reading.polId == nil && hours.contains(row.dataTimeUnix) {
+            hourValues[row.dataTimeUnix, default: [:]][row.reading.code] = row.reading
+        }
         let evaluator = HourEvaluator(rules: rules, tables: tables)
         // The logger's minute interval, read from all the minutes loaded (one hour may have gaps).
         let interval = HourEvaluator.minuteInterval(
             try await minuteContext(mn: mn, hours: hours, loaded: minutes.filter { $0.reading.polId == nil }))
-        let periods = {
-            var periods: [EvaluatedPeriod] = []
-            for hour in hours.sorted() {
-                let device = hourValues[hour] ?? [:]
-                let minuteValues = minutesByHour[hour] ?? [:]
-                guard !device.isEmpty || !minuteValues.isEmpty else { continue }
-                periods += evaluator.evaluate(start: hour, deviceHour: device, minutes: minuteValues, minuteInterval: interval)
-            }
-            return periods
-        }()
+        var periods: [EvaluatedPeriod] = []
+        for hour in hours.sorted() {
+            let device = hourValues[hour] ?? [:]
+            let minuteValues = minutesByHour[hour] ?? [:]
+            guard !device.isEmpty || !minuteValues.isEmpty else { continue }
+            periods += evaluator.evaluate(start: hour, deviceHour: device, minutes: minuteValues, minuteInterval: interval)
+        }
         return periods
     }
 

@@ -25,7 +25,7 @@ private actor Probe {
     }
 }
 
-@Suite("The compliance engine's executor: its own queue, at background priority")
+@Suite("The compliance engine's executor: a thread of its own, at background priority")
 struct BackgroundExecutorTests {
     @Test("an actor's code on it runs ten nice levels below the process's main thread")
     func jobsRunLowered() async throws {
