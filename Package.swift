@@ -282,7 +282,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ComplianceTests",
-            dependencies: ["Compliance", "Store", "HJ212", "GatewayConfig", "LocalTime"],
+            dependencies: ["Compliance", "Store", "HJ212", "GatewayConfig", "LocalTime", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
